@@ -1,0 +1,34 @@
+"""A scalar reverse-mode automatic differentiation engine for learning and checking backpropagation.
+
+    from autograd import Value, grad
+
+The engine (`autograd.engine`) imports nothing beyond the standard library. The other tools are loaded on
+first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch:
+
+- `gradcheck`, `gradgradcheck`, `GradcheckError`   (autograd.checking)
+- `hessian`, `jacobian`, `hvp`                     (autograd.functional)
+- `jvp`                                            (autograd.forward)
+- `detect_anomaly`                                 (autograd.anomaly)
+- graph pictures: `from autograd.viz import draw_graph, ...`
+"""
+
+from importlib import import_module
+
+from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, log, relu, sigmoid, sin,
+                     softplus, sqrt, tanh, topological_order, zero_grad)
+
+_LAZY = {
+    "gradcheck": "checking", "gradgradcheck": "checking", "GradcheckError": "checking",
+    "hessian": "functional", "jacobian": "functional", "hvp": "functional",
+    "jvp": "forward",
+    "detect_anomaly": "anomaly",
+}
+
+__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "log", "relu", "sigmoid",
+           "sin", "softplus", "sqrt", "tanh", "topological_order", "zero_grad", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
