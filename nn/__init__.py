@@ -1,0 +1,1 @@
+"""Neural networks built only from autograd.Value."""
