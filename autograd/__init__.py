@@ -14,7 +14,7 @@ first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch
 
 from importlib import import_module
 
-from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, log, relu, sigmoid, sin,
+from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, linear, log, relu, sigmoid, sin,
                      softplus, sqrt, tanh, topological_order, zero_grad)
 
 _LAZY = {
@@ -24,7 +24,7 @@ _LAZY = {
     "detect_anomaly": "anomaly",
 }
 
-__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "log", "relu", "sigmoid",
+__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "relu", "sigmoid",
            "sin", "softplus", "sqrt", "tanh", "topological_order", "zero_grad", *_LAZY]
 
 

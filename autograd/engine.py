@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from typing import Callable, Iterable, Sequence
 
 
@@ -100,6 +101,20 @@ SILU = _op("silu", lambda x, b: x * _sigmoid(b * x),
            "x sigmoid(beta x) (swish; beta = 1 is SiLU)")
 MISH = _op("mish", lambda x: x * math.tanh(_softplus(x)),
            lambda x, out: _mish_derivative(x, tanh(softplus(x))), "x tanh(softplus(x))")
+
+LINEAR = _op("linear", lambda *args: _linear_forward(args), lambda *args: _linear_derivative(args[:-1]),
+             "sum_i w_i x_i (+ b): a neuron's weighted input z (lecture note eq 40)")
+
+
+def _linear_forward(args):  # args = (w_1..w_n, x_1..x_n) or (w_1..w_n, x_1..x_n, b)
+    n = len(args) // 2
+    z = sum(map(operator.mul, args[:n], args[n:2 * n]))
+    return z + args[-1] if len(args) % 2 else z
+
+
+def _linear_derivative(args):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1
+    n = len(args) // 2
+    return args[n:2 * n] + args[:n] + ((1.0,) if len(args) % 2 else ())
 
 
 def _silu_derivative(x, b, s):  # d/dx and d/dbeta of x s, where s = sigmoid(beta x) and s' = s (1 - s)
@@ -261,6 +276,31 @@ def _binary(op: Op, a, b) -> Value:
     except (ArithmeticError, ValueError) as e:
         raise _domain_error(op, (a, b), e, "its derivative ") from None
     return Value(out, (a, b), local_grads, op, "", True)
+
+
+def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
+    """z = sum_i weights[i] * inputs[i] (+ bias) as one node, with local derivatives d z/d w_i = x_i,
+    d z/d x_i = w_i and d z/d b = 1: a neuron's weighted input (lecture note eq 40), drawn as one node.
+
+    Arguments:
+        weights, inputs: sequences of the same length of `Value`s or numbers (numbers become constants).
+        bias: a `Value`, a number, or None for no bias term.
+    """
+    weights, inputs = list(weights), list(inputs)
+    if len(weights) != len(inputs) or not weights:
+        raise ValueError(f"linear(): {len(weights)} weights and {len(inputs)} inputs; they must be equally "
+                         "many, and at least one")
+    parents = weights + inputs + ([] if bias is None else [bias])
+    for i, p in enumerate(parents):
+        if type(p) is not Value:
+            parents[i] = _constant(p)
+            if parents[i] is NotImplemented:
+                raise TypeError(f"linear(): {p!r} is neither a Value nor a number")
+    parents = tuple(parents)
+    out = LINEAR.forward(*[p.data for p in parents])
+    requires_grad = any(p.requires_grad for p in parents)
+    local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
+    return Value(out, parents, local_grads, LINEAR, "", requires_grad)
 
 
 def _constant(x):
