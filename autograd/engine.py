@@ -76,7 +76,7 @@ MUL = _op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
 DIV = _op("/", lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b))
 NEG = _op("neg", lambda x: -x, lambda x, out: (-1.0,))
 POW = _op("**", _pow, lambda a, b, out: (b * a ** (b - 1), out * log(a) if a > 0 else 0.0),
-          "d(a^b)/db = a^b ln a; it is 0 at a = 0 (where a^b is 0 for all b > 0) and an error for a < 0")
+          "d(a^b)/da = b a^(b-1); d(a^b)/db = a^b ln a, taken as 0 at a = 0 and an error for a < 0")
 EXP = _op("exp", math.exp, lambda x, out: (out,))
 LOG = _op("log", math.log, lambda x, out: (1.0 / x,), "natural logarithm, defined for x > 0")
 SQRT = _op("sqrt", math.sqrt, lambda x, out: (0.5 / out,), "derivative 1/(2 sqrt x): infinite at 0")
@@ -127,6 +127,68 @@ def _mish_derivative(x, t):  # d/dx of x t, where t = tanh(softplus(x)): t + x s
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Running an operation: compute the output and the local derivatives, and record both in a new node.
+# Each operator method of `Value` is made from its table entry by one of these functions.
+
+def _unary_method(op: Op) -> Callable:
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value) -> Value:
+        x = self.data
+        try:
+            out = forward(x)
+            local_grads = derivative(x, out) if self.requires_grad else ()
+        except (ArithmeticError, ValueError) as e:
+            raise _domain_error(op, (self,), e) from None
+        return Value(out, (self,), local_grads, op, "", self.requires_grad)
+
+    method.__name__ = str(op)
+    method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
+    return method
+
+
+def _binary_method(op: Op, reflected: bool = False) -> Callable:
+    """`self <op> other`, or `other <op> self` when reflected (Python calls `__radd__` for `2 + v`).
+    A number becomes a constant; any other type gives NotImplemented, so Python raises its TypeError."""
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value, other) -> Value:
+        if type(other) is not Value:
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        if reflected:
+            self, other = other, self
+        x, y = self.data, other.data
+        requires_grad = self.requires_grad or other.requires_grad
+        try:
+            out = forward(x, y)
+            local_grads = derivative(x, y, out) if requires_grad else ()
+        except (ArithmeticError, ValueError) as e:
+            raise _domain_error(op, (self, other), e) from None
+        return Value(out, (self, other), local_grads, op, "", requires_grad)
+
+    method.__name__ = str(op)
+    method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
+    return method
+
+
+def _pow_method(reflected: bool) -> Callable:
+    power = _binary_method(POW, reflected)
+
+    def method(self: Value, other) -> Value:
+        base, exponent = (other, self) if reflected else (self, other)
+        if isinstance(exponent, Value) and exponent.requires_grad and _data(base) < 0:
+            raise AutogradError(f"{_expression(POW, (_constant(base), exponent))}: a negative base with a Value "
+                                "exponent; d(a^b)/db = a^b ln a needs a > 0 (make the exponent a number or a "
+                                "constant, requires_grad=False)")
+        return power(self, other)
+
+    method.__doc__ = f"**: {POW.note}"
+    return method
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The node.
 
 class Value:
@@ -140,8 +202,8 @@ class Value:
         op: the operation's name, e.g. `"myop"`.
         label: a name shown in graph pictures and error messages.
         requires_grad: `False` makes a constant: no gradient is computed for it, nor for any node that
-            depends only on constants. By default a leaf requires a gradient and an operation does if any
-            of its parents does.
+            depends only on constants. Leave it out for an operation: it requires a gradient if any of its
+            parents does.
 
     Attributes: `data`, `grad` (filled by `backward()`), `parents`, `local_grads`, `op`, `label`,
     `requires_grad`.
@@ -150,24 +212,24 @@ class Value:
     `Value(f(x.data, y.data), parents=(x, y), local_grads=(dfdx, dfdy), op="myop")`.
     """
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "requires_grad")
+    # `_walk` is scratch space for backpropagation: a visit mark during the topological sort, then d root/d self.
+    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "requires_grad", "_walk")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data, parents: tuple = (), local_grads: tuple = (), op: str = "", label: str = "",
                  requires_grad: bool | None = None):
-        if type(data) is not float or data - data != 0.0:  # fast path: a finite float
+        if type(data) is not float or data - data != 0.0:  # anything but a finite float is checked
             data = _check_data(data, op, label, parents)
-        if parents and requires_grad is None:  # a user's own operation: check what it recorded
-            parents, local_grads = _check_custom(parents, local_grads, op, label)
+        if requires_grad is None:  # made by a user (operations pass it): check what was recorded
+            parents, local_grads, op, requires_grad = _check_user_node(parents, local_grads, op, label)
         self.data = data
         self.grad = 0.0
         self.parents = parents
         self.local_grads = local_grads
         self.op = op
         self.label = label
-        if requires_grad is None:
-            requires_grad = not parents or any(p.requires_grad for p in parents)
         self.requires_grad = requires_grad
+        self._walk = None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -184,36 +246,38 @@ class Value:
     def __gt__(self, other): return self.data > _data(other)
     def __ge__(self, other): return self.data >= _data(other)
 
-    # Arithmetic. Each operator names its operation in the table above; reflected ones swap the operands.
-    def __add__(self, other): return _binary(ADD, self, other)
-    def __radd__(self, other): return _binary(ADD, other, self)
-    def __sub__(self, other): return _binary(SUB, self, other)
-    def __rsub__(self, other): return _binary(SUB, other, self)
-    def __mul__(self, other): return _binary(MUL, self, other)
-    def __rmul__(self, other): return _binary(MUL, other, self)
-    def __truediv__(self, other): return _binary(DIV, self, other)
-    def __rtruediv__(self, other): return _binary(DIV, other, self)
-    def __pow__(self, other): return _binary(POW, self, other)
-    def __rpow__(self, other): return _binary(POW, other, self)
-    def __neg__(self): return _unary(NEG, self)
-    def __abs__(self): return _unary(ABS, self)
+    # Operators and functions, each made from its entry in the table of operations.
+    __add__, __radd__ = _binary_method(ADD), _binary_method(ADD, reflected=True)
+    __sub__, __rsub__ = _binary_method(SUB), _binary_method(SUB, reflected=True)
+    __mul__, __rmul__ = _binary_method(MUL), _binary_method(MUL, reflected=True)
+    __truediv__, __rtruediv__ = _binary_method(DIV), _binary_method(DIV, reflected=True)
+    __pow__, __rpow__ = _pow_method(reflected=False), _pow_method(reflected=True)
+    __neg__ = _unary_method(NEG)
+    __abs__ = _unary_method(ABS)
+    exp = _unary_method(EXP)
+    log = _unary_method(LOG)
+    sqrt = _unary_method(SQRT)
+    sin = _unary_method(SIN)
+    cos = _unary_method(COS)
+    tanh = _unary_method(TANH)
+    sigmoid = _unary_method(SIGMOID)
+    relu = _unary_method(RELU)
+    step = _unary_method(STEP)
+    softplus = _unary_method(SOFTPLUS)
+    mish = _unary_method(MISH)
+    _leaky_relu, _elu, _silu = _binary_method(LEAKY_RELU), _binary_method(ELU), _binary_method(SILU)
 
-    # Functions. The docstring of each is its operation's note.
-    def exp(self) -> Value: return _unary(EXP, self)
-    def log(self) -> Value: return _unary(LOG, self)
-    def sqrt(self) -> Value: return _unary(SQRT, self)
-    def sin(self) -> Value: return _unary(SIN, self)
-    def cos(self) -> Value: return _unary(COS, self)
-    def tanh(self) -> Value: return _unary(TANH, self)
-    def sigmoid(self) -> Value: return _unary(SIGMOID, self)
-    def relu(self) -> Value: return _unary(RELU, self)
-    def step(self) -> Value: return _unary(STEP, self)
-    def softplus(self) -> Value: return _unary(SOFTPLUS, self)
-    def mish(self) -> Value: return _unary(MISH, self)
-    def leaky_relu(self, slope=0.01) -> Value: return _binary(LEAKY_RELU, self, slope)
-    def elu(self, alpha=1.0) -> Value: return _binary(ELU, self, alpha)
-    def silu(self, beta=1.0) -> Value: return _binary(SILU, self, beta)
+    def leaky_relu(self, slope=0.01) -> Value:
+        return self._leaky_relu(slope)
+
+    def elu(self, alpha=1.0) -> Value:
+        return self._elu(alpha)
+
+    def silu(self, beta=1.0) -> Value:
+        return self._silu(beta)
+
     swish = silu
+    leaky_relu.__doc__, elu.__doc__, silu.__doc__ = LEAKY_RELU.note, ELU.note, SILU.note
 
     def backward(self, create_graph: bool = False) -> None:
         """Fill `.grad` of every node this one depends on with d self / d node.
@@ -222,60 +286,13 @@ class Value:
         examples) until reset with `zero_grad`; an intermediate node's `.grad` is recomputed by each call.
         With `create_graph=True` the gradients are `Value`s that can be differentiated again.
         """
-        adjoints = backpropagate(self, create_graph)
-        for node, g in adjoints.items():
-            node.grad = node.grad + g if not node.parents else g
-
-
-_METHOD_OPS = {"exp": EXP, "log": LOG, "sqrt": SQRT, "sin": SIN, "cos": COS, "tanh": TANH, "sigmoid": SIGMOID,
-               "relu": RELU, "step": STEP, "softplus": SOFTPLUS, "mish": MISH, "leaky_relu": LEAKY_RELU,
-               "elu": ELU, "silu": SILU, "__abs__": ABS, "__pow__": POW}
-for _name, _method_op in _METHOD_OPS.items():
-    getattr(Value, _name).__doc__ = f"{_method_op}: {_method_op.note}" if _method_op.note else str(_method_op)
+        for node in backpropagate(self, create_graph):
+            g, node._walk = node._walk, None
+            node.grad = g if node.parents else node.grad + g
 
 
 def _data(x) -> float:
     return x.data if isinstance(x, Value) else x
-
-
-def _unary(op: Op, x: Value) -> Value:
-    try:
-        out = op.forward(x.data)
-    except (ArithmeticError, ValueError) as e:
-        raise _domain_error(op, (x,), e, "") from None
-    if not x.requires_grad:
-        return Value(out, (x,), (), op, "", False)
-    try:
-        local_grads = op.derivative(x.data, out)
-    except (ArithmeticError, ValueError) as e:
-        raise _domain_error(op, (x,), e, "its derivative ") from None
-    return Value(out, (x,), local_grads, op, "", True)
-
-
-def _binary(op: Op, a, b) -> Value:
-    """Numbers on either side become constants; other types give NotImplemented (Python's TypeError)."""
-    if type(a) is not Value:
-        a = _constant(a)
-    if type(b) is not Value:
-        b = _constant(b)
-    if a is NotImplemented or b is NotImplemented:
-        return NotImplemented
-    x, y = a.data, b.data
-    try:
-        out = op.forward(x, y)
-    except (ArithmeticError, ValueError) as e:
-        raise _domain_error(op, (a, b), e, "") from None
-    requires_grad = a.requires_grad or b.requires_grad
-    if not requires_grad:
-        return Value(out, (a, b), (), op, "", False)
-    if op is POW and x < 0 and b.requires_grad:
-        raise _domain_error(op, (a, b), ValueError("a negative base with a Value exponent: d(a^b)/db = "
-                                                   "a^b ln a needs a > 0 (make the exponent a number)"), "")
-    try:
-        local_grads = op.derivative(x, y, out)
-    except (ArithmeticError, ValueError) as e:
-        raise _domain_error(op, (a, b), e, "its derivative ") from None
-    return Value(out, (a, b), local_grads, op, "", True)
 
 
 def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
@@ -304,11 +321,10 @@ def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
 
 
 def _constant(x):
-    if isinstance(x, Value):
-        return x
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        return NotImplemented
-    return Value(float(x), (), (), "", "", False)
+    """A number as a constant node; a Value as itself; NotImplemented for anything else."""
+    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+        return Value(float(x), (), (), "", "", False)
+    return x if isinstance(x, Value) else NotImplemented
 
 
 def _describe(x: Value) -> str:
@@ -325,16 +341,23 @@ def _expression(op: str, inputs: tuple) -> str:
     return f"{op}({', '.join(args)})"
 
 
-def _domain_error(op: Op, inputs: tuple, e: Exception, what: str) -> AutogradError:
+def _domain_error(op: Op, inputs: tuple, e: Exception) -> AutogradError:
+    """The error for an operation that failed on these inputs, saying whether the function itself or only
+    its derivative is undefined there."""
+    try:
+        op.forward(*[x.data for x in inputs])
+        what = "its derivative"
+    except (ArithmeticError, ValueError):
+        what = "the result"
     if isinstance(e, OverflowError):
-        why = f"{what}overflows a float (its magnitude exceeds 1.8e308)"
+        why = f"{what} overflows a float (its magnitude would exceed 1.8e308)"
     elif isinstance(e, ZeroDivisionError) or "domain" in str(e) or "complex" in str(e):
-        why = f"{what}is undefined (or infinite) there"
+        why = f"{what} is undefined (or infinite) there"
     else:
         why = str(e)
     note = f" [{op}: {op.note}]" if op.note else ""
     hint = (" If no gradient is needed through it, make the input a constant (requires_grad=False)."
-            if what else "")
+            if what == "its derivative" else "")
     return AutogradError(f"{_expression(op, inputs)}: {why}.{note}{hint}")
 
 
@@ -349,25 +372,40 @@ def _check_data(data, op: str, label: str, parents: tuple) -> float:
     except OverflowError:
         value = math.inf
     if value - value != 0.0:  # nan or inf
-        where = _expression(op, parents) if op else f"Value(label={label!r})"
-        raise AutogradError(f"{where}: the value is {value!r}; values must be finite numbers")
+        if op:
+            why = "it overflows a float" if math.isinf(value) else "it is not a number"
+            raise AutogradError(f"{_expression(op, parents)}: the result is {value!r}: {why}; values must be finite")
+        raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers")
     return value
 
 
-def _check_custom(parents, local_grads, op, label):
+def _check_user_node(parents, local_grads, op: str, label: str) -> tuple[tuple, tuple, str, bool]:
+    """Check a node made by a user: a leaf, or a custom operation with one local derivative per parent.
+
+    Local derivatives given as Values are stored as their numbers in `local_grads` (so ordinary backward
+    stays numeric), and the Values themselves in an `Op` named like the user's op, whose derivative rule
+    returns them: with `create_graph=True` they take part in higher-order derivatives."""
+    if not parents:
+        if local_grads:
+            raise ValueError(f"Value(op={op!r}, label={label!r}): local_grads given without parents")
+        return (), (), op, True
     parents, local_grads = tuple(parents), tuple(local_grads)
-    if not all(isinstance(p, Value) for p in parents):
-        raise TypeError(f"Value(op={op!r}, label={label!r}): every parent must be a Value")
+    for p in parents:
+        if not isinstance(p, Value):
+            raise TypeError(f"Value(op={op!r}, label={label!r}): parent {p!r} is not a Value")
     if len(local_grads) != len(parents):
         raise ValueError(f"Value(op={op!r}, label={label!r}): {len(parents)} parents but "
                          f"{len(local_grads)} local_grads; give one local derivative per parent")
     for g in local_grads:
-        if isinstance(g, Value):
-            continue
-        if not isinstance(g, numbers.Real) or isinstance(g, bool) or not math.isfinite(g):
+        if not isinstance(g, Value) and (not isinstance(g, numbers.Real) or isinstance(g, bool)
+                                         or not math.isfinite(g)):
             raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a finite "
-                             f"number or a Value")
-    return parents, tuple(g if isinstance(g, Value) else float(g) for g in local_grads)
+                             "number or a Value")
+    if all(isinstance(g, Value) for g in local_grads):
+        symbolic = local_grads
+        op = _op(op, None, lambda *args: symbolic, "a custom operation with Value local derivatives")
+    numeric = tuple(g.data if isinstance(g, Value) else float(g) for g in local_grads)
+    return parents, numeric, op, any(p.requires_grad for p in parents)
 
 
 # Functions that work on plain numbers and on anything with the same method (a Value, a dual number):
@@ -378,7 +416,7 @@ def _function(op: Op) -> Callable:
 
     def f(x):
         return op.forward(x) if isinstance(x, numbers.Real) else getattr(x, name)()
-    f.__name__ = f.__qualname__ = str(op)
+    f.__name__ = f.__qualname__ = name
     f.__doc__ = f"{op} of a float or a Value. {op.note}".strip()
     return f
 
@@ -394,53 +432,58 @@ def topological_order(root: Value) -> list[Value]:
     """The nodes `root` depends on that require a gradient, each before every node it was computed from
     (so `root` comes first). Iterative depth-first search: no recursion limit on deep graphs.
 
-    A node is pushed once to be expanded and once more, under its parents, to be emitted after them."""
+    A node is pushed once to be expanded, and once more, under its parents, to be emitted after them. Nodes
+    are marked as they go (faster than sets); each call makes fresh marks, so old marks mean nothing."""
+    expanded, emitted = object(), object()
     order: list[Value] = []
-    expanded: set[Value] = set()
-    emitted: set[Value] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if node not in expanded:
-            expanded.add(node)
+        if node._walk is expanded:  # second visit: all its parents have been emitted
+            node._walk = emitted
+            order.append(node)
+        elif node._walk is not emitted:  # first visit: come back to it after its parents
+            node._walk = expanded
             stack.append(node)
             for p in node.parents:
-                if p.requires_grad and p not in expanded:
+                if p.requires_grad and p._walk is not expanded and p._walk is not emitted:
                     stack.append(p)
-        elif node not in emitted:  # all its parents have been emitted
-            emitted.add(node)
-            order.append(node)
     order.reverse()
     return order
 
 
-def backpropagate(root: Value, create_graph: bool = False) -> dict[Value, float | Value]:
-    """d root / d node for every node root depends on (that requires a gradient), as a dict.
+def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
+    """Compute d root / d node for every node `root` depends on (that requires a gradient).
 
-    Walks the nodes from `root` towards the leaves, so a node's gradient is complete, summed over all the
-    nodes that use it (lecture note eq 22, 26), before it is passed on to its parents.
+    Returns the nodes in the order they were visited, each holding its derivative in `node._walk` for the
+    caller (`backward`, `grad`) to collect and clear. Walks from `root` towards the leaves, so a node's
+    gradient is complete, summed over all the nodes that use it (lecture note eq 22, 26), before it is passed
+    on to its parents. With `create_graph=True` the derivatives are Values built from the rule table.
     """
     if not root.requires_grad:
         raise AutogradError(f"backward() on a constant {_describe(root)}: it was made with requires_grad=False "
                             "or depends only on such constants, so it has no gradient to compute")
-    adjoint: dict = {root: Value(1.0, requires_grad=False) if create_graph else 1.0}
-    for node in topological_order(root):
-        g = adjoint[node]
+    order = topological_order(root)
+    for node in order:
+        node._walk = None
+    root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
+    for node in order:
+        g = node._walk
         local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
         for parent, local in zip(node.parents, local_grads):
             if parent.requires_grad:
                 # The chain rule, the one place it is written: d root/d parent += d node/d parent * d root/d node
-                before = adjoint.get(parent)
-                adjoint[parent] = local * g if before is None else before + local * g
-    return adjoint
+                before = parent._walk
+                parent._walk = local * g if before is None else before + local * g
+    return order
 
 
 def _symbolic_local_grads(node: Value) -> tuple:
     """The local derivatives of `node` as Values that are functions of its parents (for create_graph)."""
     if isinstance(node.op, Op):
         return node.op.derivative(*node.parents, node)
-    if all(isinstance(g, Value) for g in node.local_grads):
-        return node.local_grads
+    if not node.parents:  # a leaf passes nothing on
+        return ()
     raise AutogradError(
         f"create_graph=True through the custom operation {node.op!r} (label {node.label!r}): its local_grads "
         "are plain numbers, so their own derivatives are unknown. Pass local_grads as Values computed from "
@@ -464,9 +507,13 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
             raise TypeError(f"grad(): inputs must be Values, got {x!r}")
         if not x.requires_grad:
             raise AutogradError(f"grad() with respect to the constant {_describe(x)} (requires_grad=False)")
-    adjoint = backpropagate(output, create_graph)
+    for x in inputs:
+        x._walk = None  # inputs that output does not depend on are not visited
+    order = backpropagate(output, create_graph)
     zero = Value(0.0, requires_grad=False) if create_graph else 0.0
-    result = [adjoint.get(x, zero) for x in inputs]
+    result = [zero if x._walk is None else x._walk for x in inputs]
+    for node in order:
+        node._walk = None
     return result[0] if single else result
 
 

@@ -1,1 +1,20 @@
-"""Neural networks built only from autograd.Value."""
+"""Neural networks built only from the public `autograd.Value` API (no derivative rules of their own).
+
+    from nn import MLP, SGD, Adam, train
+    from nn import functional as F
+
+- `Neuron`, `Layer`, `MLP`: fully connected networks, numbered and labelled as in the documents (nn._mlp)
+- `SGD`, `Adam`: optimisers (nn._optim)
+- `train`: online or mini-batch training with a history of losses (nn._train)
+- `functional`: losses and softmax; `datasets`: small datasets generated in code
+"""
+
+from . import datasets, functional
+from ._mlp import MLP as MLP
+from ._mlp import Layer as Layer
+from ._mlp import Neuron as Neuron
+from ._optim import SGD as SGD
+from ._optim import Adam as Adam
+from ._train import train as train
+
+__all__ = ["Neuron", "Layer", "MLP", "SGD", "Adam", "train", "functional", "datasets"]

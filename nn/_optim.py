@@ -1,0 +1,129 @@
+"""Optimisers: `SGD` (with the momentum of the compilation of articles, file 002) and `Adam`.
+
+An optimiser holds a list of parameters (`Value`s). After `loss.backward()` has filled their `.grad`,
+`step()` changes each parameter's `.data`; `zero_grad()` resets the gradients before the next backward.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Iterable
+
+from autograd import AutogradError, Value, zero_grad
+
+
+def _check_rate(name: str, x, where: str, upper: float | None = None, positive: bool = False) -> float:
+    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not math.isfinite(x):
+        raise ValueError(f"{where}: {name} must be a finite number, got {x!r}")
+    if x < 0 or (positive and x == 0) or (upper is not None and x >= upper):
+        bounds = f"{'> 0' if positive else '>= 0'}" + (f" and < {upper}" if upper is not None else "")
+        raise ValueError(f"{where}: {name} must be {bounds}, got {x!r}")
+    return float(x)
+
+
+class Optimizer:
+    """What every optimiser shares: the checked list of parameters, `zero_grad()`, and `_apply()`, which
+    changes no parameter unless every new value is finite. Subclasses define `step()`.
+
+    Arguments:
+        params: the parameters to update (`Value`s that require a gradient, each once).
+    """
+
+    def __init__(self, params: Iterable[Value]):
+        where = type(self).__name__ + "()"
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{where}: the parameter list is empty")
+        seen = set()
+        for k, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{where}: parameter {k} is {p!r}, not a Value")
+            if not p.requires_grad or p.parents:
+                raise ValueError(f"{where}: parameter {k} ({p!r}) must be a leaf Value that requires a gradient")
+            if id(p) in seen:
+                raise ValueError(f"{where}: parameter {k} ({p.label or repr(p)}) is listed twice; it would be "
+                                 "updated twice per step")
+            seen.add(id(p))
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's `.grad` to 0 (gradients otherwise accumulate over backward calls)."""
+        zero_grad(self.params)
+
+    def _apply(self, new_values: list[float]) -> None:
+        """Set every parameter's `.data` to its new value, or none of them if one is not finite."""
+        for p, value in zip(self.params, new_values):
+            if not math.isfinite(value):
+                raise AutogradError(f"{type(self).__name__}.step(): parameter {p.label or repr(p)} would become "
+                                    f"{value!r} (its gradient is {p.grad!r}); no parameter was changed")
+        for p, value in zip(self.params, new_values):
+            p.data = value
+
+
+class SGD(Optimizer):
+    """Gradient descent with momentum, as the compilation of articles (file 002) writes it:
+
+        dw(t) = -lr * dE/dw + momentum * dw(t-1),    w <- w + dw(t)
+
+    With momentum = 0 this is w <- w - lr dE/dw (lecture note eq 50). For a constant rate it is PyTorch's
+    `torch.optim.SGD(momentum=...)`, which keeps a velocity v(t) = momentum * v(t-1) + dE/dw and does
+    w <- w - lr v(t): multiplying by -lr, -lr v(t) = momentum * (-lr v(t-1)) - lr dE/dw, which is the
+    recurrence above with dw(t) = -lr v(t). (If `lr` changes during training the two differ: here the
+    stored change dw(t-1) carries the old rate.)
+
+    Arguments:
+        params: the parameters (`Value`s) to update.
+        lr: the learning rate alpha (> 0). It may be changed between steps (`opt.lr = ...`).
+        momentum: gamma (>= 0 and < 1): the fraction of the previous change added to this one.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0):
+        super().__init__(params)
+        self.lr = _check_rate("lr", lr, "SGD()", positive=True)
+        self.momentum = _check_rate("momentum", momentum, "SGD()", upper=1.0)
+        self.changes = [0.0] * len(self.params)  # dw(t-1) per parameter
+
+    def step(self) -> None:
+        """w <- w + dw with dw = -lr dE/dw + momentum dw_prev, for every parameter."""
+        changes = [-self.lr * p.grad + self.momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
+                   for p, previous in zip(self.params, self.changes)]
+        self._apply([p.data + change for p, change in zip(self.params, changes)])
+        self.changes = changes
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015), as `torch.optim.Adam` without weight decay:
+
+        m <- beta1 m + (1 - beta1) g,        v <- beta2 v + (1 - beta2) g^2        (g = dE/dw)
+        w <- w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)      (t = the step number)
+
+    Arguments:
+        params: the parameters (`Value`s) to update.
+        lr: the learning rate (> 0).
+        betas: (beta1, beta2), the decay rates of the averages of g and g^2 (each >= 0 and < 1).
+        eps: added to the denominator (> 0).
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8):
+        super().__init__(params)
+        self.lr = _check_rate("lr", lr, "Adam()", positive=True)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam(): betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (_check_rate("betas[0]", betas[0], "Adam()", upper=1.0),
+                      _check_rate("betas[1]", betas[1], "Adam()", upper=1.0))
+        self.eps = _check_rate("eps", eps, "Adam()", positive=True)
+        self.m = [0.0] * len(self.params)  # running average of g
+        self.v = [0.0] * len(self.params)  # running average of g^2
+        self.t = 0
+
+    def step(self) -> None:
+        """One Adam update of every parameter."""
+        beta1, beta2 = self.betas
+        t = self.t + 1
+        m = [beta1 * m + (1.0 - beta1) * p.grad for p, m in zip(self.params, self.m)]
+        v = [beta2 * v + (1.0 - beta2) * p.grad * p.grad for p, v in zip(self.params, self.v)]
+        correction1, correction2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t  # the averages start at 0
+        self._apply([p.data - self.lr * (m_k / correction1) / (math.sqrt(v_k / correction2) + self.eps)
+                     for p, m_k, v_k in zip(self.params, m, v)])
+        self.m, self.v, self.t = m, v, t

@@ -1,0 +1,257 @@
+"""Property-based tests: random expressions mixing every operation, with numbers on either side, Value
+exponents and parameters, `linear`, and shared subexpressions. The engine's gradients with respect to every
+leaf must equal PyTorch float64's and central finite differences; second derivatives (create_graph=True)
+must equal PyTorch's double backward.
+
+An expression is generated as a program: each step applies one operation (a case of `ops_table.OPS`, or
+`linear`) to earlier nodes (any earlier node, so subexpressions are reused) or to numbers. The program is
+first run on plain floats to keep every operation inside its domain and away from its kink: an operand
+outside the domain is first mapped into it (x -> x*x + 0.5 for a positive-only input, x -> x + 0.5 for an
+input near a kink at 0), and a node larger than 10 is scaled down (x -> x * 0.125). The resulting tape of
+steps is then run on three backends: engine Values, PyTorch float64 tensors and `math` floats.
+"""
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, grad, linear
+from ops_table import ANY, NONZERO, OPS, OPS_BY_NAME, POS
+
+torch = pytest.importorskip("torch")
+
+OPERATORS = {"add", "sub", "mul", "div", "pow_value_exponent"}  # a number may be their first operand
+NAMES = [case.name for case in OPS] + ["linear"]
+MAX_LINEAR_TERMS = 3
+LARGEST = 10.0  # nodes are kept within [-10, 10], so no operation can overflow
+EPS = 1e-6  # central difference step
+
+SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=150,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+# ---------------------------------------------------------------------------------------------------------
+# Programs. An operand is an int (the index of an earlier node) or a float (a number).
+
+numbers_ = st.builds(lambda size, negative: -size if negative else size,
+                     st.floats(0.25, 2.5), st.booleans())
+operand_choice = st.one_of(st.integers(0, 1000), st.integers(0, 1000), numbers_)  # nodes twice as likely
+step_choice = st.tuples(st.sampled_from(NAMES), st.lists(operand_choice, min_size=2 * MAX_LINEAR_TERMS + 1,
+                                                         max_size=2 * MAX_LINEAR_TERMS + 1),
+                        st.integers(1, MAX_LINEAR_TERMS), st.booleans())
+programs = st.tuples(st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=4),  # leaf values
+                     st.booleans(),  # is the last leaf a constant (requires_grad=False)?
+                     st.lists(step_choice, min_size=1, max_size=12))
+
+
+def reference(name: str, args: list):
+    """The step on floats (math), as in ops_table."""
+    if name.startswith("linear"):
+        return linear_formula(args, name == "linear_bias")
+    return OPS_BY_NAME[name].reference(*args)
+
+
+def linear_formula(args: list, with_bias: bool):
+    """z = sum_i w_i x_i (+ b) on floats or tensors; args = w_1..w_n, x_1..x_n (, b)."""
+    n = len(args) // 2
+    z = sum(w * x for w, x in zip(args[:n], args[n:2 * n]))
+    return z + args[-1] if with_bias else z
+
+
+def apply_engine(name: str, args: list) -> Value:
+    if name.startswith("linear"):
+        n = len(args) // 2
+        return linear(args[:n], args[n:2 * n], args[-1] if name == "linear_bias" else None)
+    return OPS_BY_NAME[name].apply(*args)
+
+
+def apply_torch(name: str, args: list):
+    if name.startswith("linear"):
+        return linear_formula(args, name == "linear_bias")
+    return OPS_BY_NAME[name].torch(*args)
+
+
+class Tape:
+    """The steps of an expression, built while evaluating it on floats."""
+
+    def __init__(self, leaves: list[float]):
+        self.leaves = leaves
+        self.values = list(leaves)  # float value of every node, leaves first
+        self.steps = []  # (name, operands): an operand is a node index (int) or a number (float)
+
+    def add(self, name: str, operands: list) -> int:
+        args = [self.values[o] if isinstance(o, int) else o for o in operands]
+        self.values.append(reference(name, args))
+        self.steps.append((name, operands))
+        index = len(self.values) - 1
+        while abs(self.values[index]) > LARGEST:
+            index = self.add("mul", [index, 0.125])
+        return index
+
+    def into_domain(self, operand, intervals):
+        """The operand, mapped into the domain of an input (positive, or away from the kink at 0)."""
+        if intervals is POS:
+            if isinstance(operand, float):
+                return abs(operand)
+            if self.values[operand] < 0.1:
+                return self.add("add", [self.add("mul", [operand, operand]), 0.5])  # x*x + 0.5 >= 0.5
+        if intervals is NONZERO and isinstance(operand, int) and abs(self.values[operand]) < 0.05:
+            return self.add("add", [operand, 0.5])
+        return operand
+
+
+def build_tape(program) -> tuple[Tape, bool]:
+    leaves, last_leaf_constant, step_choices = program
+    tape = Tape(leaves)
+    for name, choices, n_terms, with_bias in step_choices:
+        count = len(tape.values)
+        operands = [c % count if isinstance(c, int) else c for c in choices]
+        if name == "linear":
+            name = "linear_bias" if with_bias else "linear"
+            operands = operands[:2 * n_terms + with_bias]
+            if all(isinstance(o, float) for o in operands):
+                operands[0] = choices[0] % count if isinstance(choices[0], int) else 0
+        else:
+            case = OPS_BY_NAME[name]
+            operands = operands[:case.arity]
+            if isinstance(operands[0], float) and (name not in OPERATORS or isinstance(operands[-1], float)):
+                operands[0] = len(tape.values) - 1  # the first operand must be a node here
+            operands = [tape.into_domain(o, intervals) for o, intervals in zip(operands, case.domain)]
+        tape.add(name, operands)
+    return tape, last_leaf_constant
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running a tape. The output is the sum of every non-leaf node, so every node takes part.
+
+def run(tape: Tape, leaves: list, apply) -> list:
+    nodes = list(leaves)
+    for name, operands in tape.steps:
+        nodes.append(apply(name, [nodes[o] if isinstance(o, int) else o for o in operands]))
+    return nodes
+
+
+def output(nodes: list, n_leaves: int):
+    return sum(nodes[n_leaves:])
+
+
+def engine_leaves(tape: Tape, last_leaf_constant: bool) -> list[Value]:
+    n = len(tape.leaves)
+    return [Value(x, label=f"x{i}", requires_grad=not (last_leaf_constant and i == n - 1))
+            for i, x in enumerate(tape.leaves)]
+
+
+def torch_leaves(tape: Tape, last_leaf_constant: bool) -> list:
+    n = len(tape.leaves)
+    return [torch.tensor(x, dtype=torch.float64, requires_grad=not (last_leaf_constant and i == n - 1))
+            for i, x in enumerate(tape.leaves)]
+
+
+def float_output(tape: Tape, leaves: list[float]) -> float:
+    return output(run(tape, leaves, reference), len(leaves))
+
+
+def finite_difference(tape: Tape, i: int) -> float:
+    """d output / d leaf i ~ (f(x + EPS e_i) - f(x - EPS e_i)) / (2 EPS)."""
+    up, down = list(tape.leaves), list(tape.leaves)
+    up[i] += EPS
+    down[i] -= EPS
+    return (float_output(tape, up) - float_output(tape, down)) / (2 * EPS)
+
+
+def torch_grads(out, leaves: list, **options) -> list:
+    variables = [t for t in leaves if t.requires_grad]
+    grads = torch.autograd.grad(out, variables, allow_unused=True, **options)
+    return [torch.zeros((), dtype=torch.float64) if g is None else g for g in grads]
+
+
+def used_operations(tape: Tape) -> set[str]:
+    return {name for name, operands in tape.steps}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The properties.
+
+@SETTINGS
+@given(programs)
+def test_gradients_equal_pytorch_and_finite_differences(program):
+    tape, last_leaf_constant = build_tape(program)
+
+    values = engine_leaves(tape, last_leaf_constant)
+    out = output(run(tape, values, apply_engine), len(values))
+    variables = [v for v in values if v.requires_grad]
+    grads = grad(out, variables)
+
+    tensors = torch_leaves(tape, last_leaf_constant)
+    torch_out = output(run(tape, tensors, apply_torch), len(tensors))
+    expected = [g.item() for g in torch_grads(torch_out, tensors)]
+
+    assert math.isclose(out.data, torch_out.item(), rel_tol=1e-9, abs_tol=1e-9)
+    assert math.isclose(out.data, float_output(tape, tape.leaves), rel_tol=1e-9, abs_tol=1e-9)
+    for i, (got, want) in enumerate(zip(grads, expected, strict=True)):
+        assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (i, got, want, tape.steps)
+        numeric = finite_difference(tape, i)
+        assert math.isclose(got, numeric, rel_tol=1e-5, abs_tol=1e-5), (i, got, numeric, tape.steps)
+
+
+@SETTINGS
+@given(programs)
+def test_backward_fills_leaf_grads_like_grad(program):
+    tape, last_leaf_constant = build_tape(program)
+    values = engine_leaves(tape, last_leaf_constant)
+    out = output(run(tape, values, apply_engine), len(values))
+    expected = grad(out, [v for v in values if v.requires_grad])
+    out.backward()
+    assert [v.grad for v in values if v.requires_grad] == expected
+    if last_leaf_constant:
+        assert values[-1].grad == 0.0
+
+
+@settings(SETTINGS, max_examples=60)
+@given(programs, st.lists(st.floats(-1.0, 1.0), min_size=4, max_size=4))
+def test_second_derivatives_equal_pytorch(program, direction):
+    """The Hessian times a vector: d/dx_j sum_i u_i d output/d x_i, with create_graph=True."""
+    tape, last_leaf_constant = build_tape(program)
+
+    values = engine_leaves(tape, last_leaf_constant)
+    out = output(run(tape, values, apply_engine), len(values))
+    variables = [v for v in values if v.requires_grad]
+    first = grad(out, variables, create_graph=True)
+    directional = sum(u * g for u, g in zip(direction, first))
+    second = grad(directional, variables) if isinstance(directional, Value) and directional.requires_grad \
+        else [0.0] * len(variables)
+
+    tensors = torch_leaves(tape, last_leaf_constant)
+    torch_out = output(run(tape, tensors, apply_torch), len(tensors))
+    torch_first = torch_grads(torch_out, tensors, create_graph=True)
+    for got, want in zip(first, torch_first, strict=True):
+        assert math.isclose(float(got), want.item(), rel_tol=1e-9, abs_tol=1e-9)
+    torch_directional = sum(u * g for u, g in zip(direction, torch_first))
+    if torch_directional.requires_grad:
+        torch_second = [g.item() for g in torch_grads(torch_directional, tensors)]
+    else:
+        torch_second = [0.0] * len(variables)
+    for got, want in zip(second, torch_second, strict=True):
+        assert math.isclose(got, want, rel_tol=1e-8, abs_tol=1e-8), (got, want, tape.steps)
+
+
+def test_generated_programs_cover_every_operation():
+    """The strategy reaches every operation and both kinds of number operand (a check on the generator)."""
+    seen = set()
+    number_first = number_second = False
+
+    @SETTINGS
+    @given(programs)
+    def collect(program):
+        nonlocal number_first, number_second
+        tape, _ = build_tape(program)
+        seen.update(used_operations(tape))
+        for name, operands in tape.steps:
+            if name in OPERATORS:
+                number_first |= isinstance(operands[0], float)
+                number_second |= isinstance(operands[1], float)
+
+    collect()
+    assert seen >= set(OPS_BY_NAME) | {"linear", "linear_bias"}
+    assert number_first and number_second
