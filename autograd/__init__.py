@@ -5,9 +5,9 @@
 The engine (`autograd.engine`) imports nothing beyond the standard library. The other tools are loaded on
 first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch:
 
-- `gradcheck`, `gradgradcheck`, `GradcheckError`   (autograd.checking)
-- `hessian`, `jacobian`, `hvp`                     (autograd.functional)
-- `jvp`                                            (autograd.forward)
+- `gradcheck`, `gradgradcheck`, `gradcheck_model`, `eps_sweep`, `GradcheckError`   (autograd.checking)
+- `hessian`, `jacobian`, `hvp`                                                    (autograd.functional)
+- `jvp`, `Dual`, `count_operations`                                               (autograd.forward)
 - `detect_anomaly`                                 (autograd.anomaly)
 - graph pictures: `from autograd.viz import draw_graph, ...`
 """
@@ -18,9 +18,10 @@ from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, li
                      softplus, sqrt, tanh, topological_order, zero_grad)
 
 _LAZY = {
-    "gradcheck": "checking", "gradgradcheck": "checking", "GradcheckError": "checking",
+    "gradcheck": "checking", "gradgradcheck": "checking", "gradcheck_model": "checking",
+    "eps_sweep": "checking", "GradcheckError": "checking",
     "hessian": "functional", "jacobian": "functional", "hvp": "functional",
-    "jvp": "forward",
+    "jvp": "forward", "Dual": "forward", "count_operations": "forward",
     "detect_anomaly": "anomaly",
 }
 

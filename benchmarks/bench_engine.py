@@ -1,6 +1,11 @@
-"""Build+backward speed and memory per node: this engine against micrograd and PyTorch scalars, same run.
+"""Speed and memory: this engine against micrograd and PyTorch scalars, in one run.
 
-    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000]
+    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 3]
+
+1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors).
+2. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
+3. One two-moons training step: 100 samples, MLP(2, [16, 16, 1]) with ReLU, forward + hinge loss + L2 +
+   backward + SGD update, as in micrograd's demo (this engine's nn against micrograd's nn).
 
 Installs nothing: micrograd (==0.1.0) and torch (==2.13.0) are measured when installed (the dev extras) and
 skipped otherwise. Python's garbage collector keeps its default settings throughout. Every engine builds the
@@ -139,6 +144,47 @@ def measure(name: str, n_ops: int) -> dict:
             "nodes": n_nodes, "grads": grads}
 
 
+def moons_step_seconds(engine: str, steps: int) -> float:
+    """Median seconds of one two-moons training step in `engine` ("this engine" or "micrograd 0.1.0")."""
+    import statistics
+
+    from nn import datasets
+    X, Y = datasets.two_moons(100, noise=0.1, seed=0)
+    labels = [y[0] for y in Y]
+    if engine == "this engine":
+        from nn import MLP, SGD
+        model = MLP(2, [16, 16, 1], activation="relu", seed=0)
+        optimizer = SGD(model.parameters(), lr=0.5)
+
+        def step():
+            scores = [model(x)[0] for x in X]
+            loss = sum((1 - y * s).relu() for y, s in zip(labels, scores)) / len(X)
+            loss = loss + 1e-4 * sum(p * p for p in model.parameters())
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    else:
+        from micrograd.engine import Value as MicroValue
+        from micrograd.nn import MLP as MicroMLP
+        random.seed(0)
+        model = MicroMLP(2, [16, 16, 1])
+
+        def step():  # micrograd's demo.ipynb, with its learning rate held at 0.5
+            scores = [model([MicroValue(a), MicroValue(b)]) for a, b in X]
+            loss = sum((1 + -y * s).relu() for y, s in zip(labels, scores)) * (1.0 / len(X))
+            loss = loss + 1e-4 * sum(p * p for p in model.parameters())
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= 0.5 * p.grad
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def chain(n: int) -> float:
     """Seconds to build y = x * c * c * ... (n multiplications by one constant) and backpropagate."""
     x, c = Value(0.5), Value(1.0000001, requires_grad=False)
@@ -162,6 +208,10 @@ def main() -> None:
     if args.engine == "chain":
         print(json.dumps({"seconds": chain(args.chain)}))
         return
+    if args.engine.startswith("moons:") if args.engine else False:
+        name = args.engine.split(":", 1)[1]
+        print(json.dumps({"seconds": moons_step_seconds(name, 10 if name == "this engine" else 3)}))
+        return
     if args.engine:
         print(json.dumps(measure(args.engine, args.nodes)))
         return
@@ -174,9 +224,7 @@ def main() -> None:
     results: dict = {}
     for _ in range(args.repeats):
         for name in names:
-            out = subprocess.run([sys.executable, __file__, "--engine", name, "--nodes", str(args.nodes)],
-                                 check=True, capture_output=True, text=True).stdout
-            r = json.loads(out.strip().splitlines()[-1])
+            r = run_alone(name, "--nodes", str(args.nodes))
             if name not in results or r["us_per_node"] < results[name]["us_per_node"]:
                 results[name] = r
     ours = results["this engine"]
@@ -193,11 +241,24 @@ def main() -> None:
         if not name.startswith("torch"):
             line += f", memory after backward {r['bytes_after'] / ours['bytes_after']:.2f}x"
         print(f"ratio {line} (largest gradient difference: {worst:.1e})")
-    out = subprocess.run([sys.executable, __file__, "--engine", "chain", "--chain", str(args.chain)],
-                         check=True, capture_output=True, text=True).stdout
-    seconds = json.loads(out.strip().splitlines()[-1])["seconds"]
+    seconds = run_alone("chain", "--chain", str(args.chain))["seconds"]
     print(f"this engine: a chain of {args.chain} multiplications built and backpropagated in {seconds:.2f} s "
           f"under the default recursion limit ({sys.getrecursionlimit()})")
+
+    moons = {}
+    for name in [n for n in names if not n.startswith("torch")]:
+        moons[name] = min(run_alone(f"moons:{name}")["seconds"] for _ in range(args.repeats))
+        print(f"two-moons training step, {name:>16}: {moons[name] * 1000:8.1f} ms")
+    for name, seconds in moons.items():
+        if name != "this engine":
+            print(f"ratio {name} / this engine, two-moons step: {seconds / moons['this engine']:.1f}x")
+
+
+def run_alone(engine: str, *more: str) -> dict:
+    """Run this script in a fresh interpreter for one measurement and return what it printed (JSON)."""
+    out = subprocess.run([sys.executable, __file__, "--engine", engine, *more],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

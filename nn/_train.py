@@ -69,7 +69,7 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
         history.append(total / len(order))
         if bar is not None:
             bar.update()
-            bar.set_postfix(loss=history[-1])
+            bar.set_postfix(loss=history[-1], refresh=False)  # tqdm redraws at most every 0.1 s
     if bar is not None:
         bar.close()
     return history
