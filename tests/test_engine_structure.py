@@ -103,6 +103,18 @@ def test_constant_on_either_side(name, constant_position, constant_kind):
     assert out.parents[variable_position] is variable
 
 
+@pytest.mark.parametrize("case", OPS, ids=repr)
+def test_every_operation_on_constants_is_a_constant(case):
+    xs = sample(case, random.Random(case.name))
+    constants = [Value(x, requires_grad=False) for x in xs]
+    out = case.apply(*constants)
+    assert close(out.data, case.reference(*xs))
+    assert not out.requires_grad
+    assert out.local_grads == ()
+    with pytest.raises(AutogradError):
+        out.backward()
+
+
 def test_operation_on_constants_only_is_a_constant():
     c = Value(2.0, label="c", requires_grad=False)
     d = c * 3.0 + c.exp() - 1.0 / c
@@ -197,6 +209,7 @@ def test_grad_returns_one_number_for_one_value_and_a_list_for_a_sequence():
     assert grad(f, [x]) == [3.0]
     assert grad(f, (x, y)) == [3.0, 2.0]
     assert grad(f, (v for v in [y, x])) == [2.0, 3.0]
+    assert grad(f, [f, x, x]) == [1.0, 3.0, 3.0]  # the output itself, and an input given twice
 
 
 def test_grad_with_respect_to_an_intermediate_node():
