@@ -545,7 +545,7 @@ class EpsSweep:
         if ax is None:
             ax = plt.figure(figsize=(6, 4)).gca()
         errors = [e if e > 0 else math.nan for e in self.error]  # an exact 0 has no place on a log scale
-        ax.loglog(self.eps, errors, "o-")
+        ax.loglog(self.eps, errors, "o-", label=f"{self.method} differences")
         ax.set_xlabel("eps (finite-difference step)")
         ax.set_ylabel("|numeric - analytic|")
         ax.set_title(f"{self.method} differences of df/d{self.name} at {self.name} = {self.value:g}")

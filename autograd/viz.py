@@ -201,7 +201,8 @@ def _digraph(drawing: _Drawing, *, rankdir: str, precision: int, edge_labels: bo
             attrs = _with_class("local", marks.styles.get((node, i)))
             if (node, i) in marks.edge_labels:
                 attrs["label"] = marks.edge_labels[node, i]
-            elif edge_labels and node.local_grads:  # a constant node records no local derivatives
+            elif edge_labels and node.local_grads and parent.requires_grad:
+                # a constant records no local derivatives, and backward never uses those towards a constant
                 attrs["label"] = _number(node.local_grads[i], precision)
             g.edge(drawing.id(parent), op_id, **attrs)
     return g

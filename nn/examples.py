@@ -254,6 +254,7 @@ class Comparison:
         return "\n".join([self.title, "", _text_table(headers, cells), "", counts,
                           *(["Notes:", *notes] if notes else [])])
 
+    __repr__ = __str__  # so a notebook saves the table, not an address
     def _repr_html_(self) -> str:
         headers, cells = self._columns()
         cells = [row + [r.note] for row, r in zip(cells, self.rows)]
@@ -423,6 +424,7 @@ class WorkedExample:
         caption, headers, cells = self._second_step()
         return f"{self.comparison}\n\n{caption}\n\n{_text_table(headers, cells)}"
 
+    __repr__ = __str__  # so a notebook saves the table, not an address
     def _repr_html_(self) -> str:
         caption, headers, cells = self._second_step()
         return self.comparison._repr_html_() + "<br>" + _html_table(caption, headers, cells, [False] * len(cells))

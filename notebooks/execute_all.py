@@ -20,7 +20,7 @@ TIMEOUT = 300  # seconds per cell
 def execute(path: Path, write: bool = True) -> nbformat.NotebookNode:
     """Run the notebook at `path` from top to bottom; save it with its outputs when `write` is true."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3",
+    NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(FOLDER)}}).execute()
     if write:
         nbformat.write(notebook, path)

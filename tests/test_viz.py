@@ -219,7 +219,8 @@ def test_draw_graph_nodes_values_and_local_derivatives(tmp_path):
 
     local = {pair: [float(t) for e_ in pic.edges for t in e_.texts if (pic.name(e_.tail), pic.name(e_.head)) == pair]
              for pair in [("a", "[e]"), ("b", "[e]"), ("e", "[d]"), ("c", "[d]"), ("d", "[f]"), ("f", "[L]")]}
-    assert local == {("a", "[e]"): [-3.0], ("b", "[e]"): [2.0], ("e", "[d]"): [1.0], ("c", "[d]"): [1.0],
+    # the edge from the constant c carries no label: backward never uses a derivative towards a constant
+    assert local == {("a", "[e]"): [-3.0], ("b", "[e]"): [2.0], ("e", "[d]"): [1.0], ("c", "[d]"): [],
                      ("d", "[f]"): [0.25], ("f", "[L]"): [pytest.approx(dL_df, abs=5e-5)]}
     assert all(not e_.texts for e_ in pic.edges if e_.tail.endswith("_op"))  # operation -> Value: no label
 
