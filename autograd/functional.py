@@ -3,7 +3,7 @@
 Each function takes a function `f` written with the `Value` API and the point as plain numbers:
 
     from autograd import hessian
-    hessian(lambda x, y: x**2 + x*y + (x + y)**2, [1.0, 2.0])   # [[4.0, 3.0], [3.0, 4.0]]
+    hessian(lambda x, y: x**2 + x*y + (x + y)**2, [1.0, 2.0])   # [[4.0, 3.0], [3.0, 2.0]]  (f = 2x^2 + 3xy + y^2)
 
 They are built on `grad(output, inputs, create_graph=True)`, which returns the derivatives as `Value`s: the
 backward pass adds nodes describing the derivative to the graph (the book's symbol-to-symbol approach, file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import random
+import sys
 from typing import Callable, Sequence
 
 from autograd import Value
@@ -32,8 +33,8 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
         batch_size: the number of examples per update; None means 1 (online training).
         shuffle: visit the examples in a new random order every epoch (seeded by `seed`).
         seed: seeds the shuffling.
-        progress: show a progress bar (tqdm) over the epochs; None shows one for runs of 100 epochs or more
-            (if tqdm is installed).
+        progress: show a progress bar (tqdm) over the epochs; None shows one in a terminal for runs of 100
+            epochs or more (if tqdm is installed), and none in a notebook or a log, where it would only clutter.
 
     Returns the history: for every epoch, the mean over the examples of the loss computed during that epoch
     (each batch's loss before its update).
@@ -88,7 +89,7 @@ def _batch_loss(model, inputs, targets, loss_fn, batch: list[int]) -> Value:
 
 def _progress_bar(epochs: int, progress: bool | None):
     """A tqdm bar over the epochs, or None."""
-    if progress is False or (progress is None and epochs < 100):
+    if progress is False or (progress is None and (epochs < 100 or not sys.stderr.isatty())):
         return None
     try:
         from tqdm.auto import tqdm

@@ -149,6 +149,16 @@ def test_progress_bar(capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_progress_bar_by_default_only_in_a_terminal(capsys, monkeypatch):
+    import sys
+    model = MLP(1, [1], seed=0)
+    train(model, [[1.0]], [[2.0]], F.mse_half, epochs=150, lr=0.1)  # captured stderr is no terminal
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    train(model, [[1.0]], [[2.0]], F.mse_half, epochs=150, lr=0.1)
+    assert "150/150" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"lr": 0.1, "optimizer": "given"}, ValueError, "give either lr (plain gradient descent) or an optimizer, "
                                                     "not both"),
