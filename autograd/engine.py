@@ -75,11 +75,13 @@ SUB = _op("-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
 MUL = _op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
 DIV = _op("/", lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b))
 NEG = _op("neg", lambda x: -x, lambda x, out: (-1.0,))
-POW = _op("**", _pow, lambda a, b, out: (b * a ** (b - 1), out * log(a) if a > 0 else 0.0),
-          "d(a^b)/da = b a^(b-1); d(a^b)/db = a^b ln a, taken as 0 at a = 0 and an error for a < 0")
+POW = _op("**", _pow, lambda a, b, out: (_pow_base_derivative(a, b), out * log(a) if a > 0 else 0.0),
+          "d(a^b)/da = b a^(b-1) (at a = 0: 0 for b = 0 or b > 1, infinite for 0 < b < 1); "
+          "d(a^b)/db = a^b ln a, taken as 0 at a = 0 and an error for a < 0")
 EXP = _op("exp", math.exp, lambda x, out: (out,))
 LOG = _op("log", math.log, lambda x, out: (1.0 / x,), "natural logarithm, defined for x > 0")
-SQRT = _op("sqrt", math.sqrt, lambda x, out: (0.5 / out,), "derivative 1/(2 sqrt x): infinite at 0")
+SQRT = _op("sqrt", math.sqrt, lambda x, out: (0.5 / out if out > 0 else math.inf,),
+           "derivative 1/(2 sqrt x): infinite at 0")
 ABS = _op("abs", abs, lambda x, out: (float((x > 0) - (x < 0)),), "derivative sign(x), taken as 0 at x = 0")
 SIN = _op("sin", math.sin, lambda x, out: (cos(x),))
 COS = _op("cos", math.cos, lambda x, out: (-sin(x),))
@@ -115,6 +117,12 @@ def _linear_forward(args):  # args = (w_1..w_n, x_1..x_n) or (w_1..w_n, x_1..x_n
 def _linear_derivative(args):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1
     n = len(args) // 2
     return args[n:2 * n] + args[:n] + ((1.0,) if len(args) % 2 else ())
+
+
+def _pow_base_derivative(a, b):  # d(a^b)/da = b a^(b-1), also where a^(b-1) itself is not a number
+    if _data(a) == 0 and _data(b) <= 1:
+        return 0.0 if _data(b) == 0 else (1.0 if _data(b) == 1 else math.inf)
+    return b * a ** (b - 1)
 
 
 def _silu_derivative(x, b, s):  # d/dx and d/dbeta of x s, where s = sigmoid(beta x) and s' = s (1 - s)
@@ -177,6 +185,8 @@ def _pow_method(reflected: bool) -> Callable:
     power = _binary_method(POW, reflected)
 
     def method(self: Value, other) -> Value:
+        if _constant(other) is NotImplemented:
+            return NotImplemented
         base, exponent = (other, self) if reflected else (self, other)
         if isinstance(exponent, Value) and exponent.requires_grad and _data(base) < 0:
             raise AutogradError(f"{_expression(POW, (_constant(base), exponent))}: a negative base with a Value "
@@ -268,13 +278,13 @@ class Value:
     _leaky_relu, _elu, _silu = _binary_method(LEAKY_RELU), _binary_method(ELU), _binary_method(SILU)
 
     def leaky_relu(self, slope=0.01) -> Value:
-        return self._leaky_relu(slope)
+        return _with_parameter(self._leaky_relu, "leaky_relu", "slope", slope)
 
     def elu(self, alpha=1.0) -> Value:
-        return self._elu(alpha)
+        return _with_parameter(self._elu, "elu", "alpha", alpha)
 
     def silu(self, beta=1.0) -> Value:
-        return self._silu(beta)
+        return _with_parameter(self._silu, "silu", "beta", beta)
 
     swish = silu
     leaky_relu.__doc__, elu.__doc__, silu.__doc__ = LEAKY_RELU.note, ELU.note, SILU.note
@@ -293,6 +303,13 @@ class Value:
 
 def _data(x) -> float:
     return x.data if isinstance(x, Value) else x
+
+
+def _with_parameter(method: Callable, name: str, parameter: str, value) -> Value:
+    out = method(value)
+    if out is NotImplemented:
+        raise TypeError(f"{name}(): {parameter} must be a number or a Value, got {value!r}")
+    return out
 
 
 def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
@@ -397,10 +414,13 @@ def _check_user_node(parents, local_grads, op: str, label: str) -> tuple[tuple, 
         raise ValueError(f"Value(op={op!r}, label={label!r}): {len(parents)} parents but "
                          f"{len(local_grads)} local_grads; give one local derivative per parent")
     for g in local_grads:
-        if not isinstance(g, Value) and (not isinstance(g, numbers.Real) or isinstance(g, bool)
-                                         or not math.isfinite(g)):
-            raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a finite "
-                             "number or a Value")
+        if isinstance(g, Value):
+            continue
+        if not isinstance(g, numbers.Real) or isinstance(g, bool):
+            raise TypeError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a number or "
+                            "a Value")
+        if not math.isfinite(g):
+            raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
     if all(isinstance(g, Value) for g in local_grads):
         symbolic = local_grads
         op = _op(op, None, lambda *args: symbolic, "a custom operation with Value local derivatives")
@@ -469,6 +489,8 @@ def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
     root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
     for node in order:
         g = node._walk
+        if not create_graph and g - g != 0.0:  # inf or nan (create_graph's Values check themselves)
+            raise _gradient_error(node, order)
         local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
         for parent, local in zip(node.parents, local_grads):
             if parent.requires_grad:
@@ -476,6 +498,20 @@ def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
                 before = parent._walk
                 parent._walk = local * g if before is None else before + local * g
     return order
+
+
+def _gradient_error(node: Value, order: list[Value]) -> AutogradError:
+    """The error for a gradient that became inf or nan: it names the edge it came through, where either the
+    local derivative is infinite (sqrt at 0) or the product local * grad overflowed."""
+    for child in order:
+        for parent, local in zip(child.parents, child.local_grads):
+            if parent is node and (local - local != 0.0 or (local * child._walk) - (local * child._walk) != 0.0):
+                why = (f"its local derivative with respect to {_describe(node)} is {local!r}" if local - local != 0.0
+                       else f"local derivative {local!r} times gradient {child._walk!r} overflows a float")
+                note = f" [{child.op}: {child.op.note}]" if getattr(child.op, "note", "") else ""
+                return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: it comes "
+                                     f"through {_expression(child.op, child.parents)}, where {why}.{note}")
+    return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}")
 
 
 def _symbolic_local_grads(node: Value) -> tuple:
@@ -498,8 +534,11 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         inputs: one `Value` (the result is one number) or a sequence of them (the result is a list).
         create_graph: return the derivatives as `Value`s whose graph can be differentiated again.
 
-    An input that `output` does not depend on gets 0.
+    An input that `output` does not depend on gets 0; so does every input when `output` is a constant (a
+    third derivative of x^3 is the constant 6, whose derivative is 0), where `backward()` would raise.
     """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad(): the output must be a Value, got {output!r}")
     single = isinstance(inputs, Value)
     inputs = [inputs] if single else list(inputs)
     for x in inputs:
@@ -509,7 +548,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
             raise AutogradError(f"grad() with respect to the constant {_describe(x)} (requires_grad=False)")
     for x in inputs:
         x._walk = None  # inputs that output does not depend on are not visited
-    order = backpropagate(output, create_graph)
+    order = backpropagate(output, create_graph) if output.requires_grad else []
     zero = Value(0.0, requires_grad=False) if create_graph else 0.0
     result = [zero if x._walk is None else x._walk for x in inputs]
     for node in order:

@@ -152,12 +152,21 @@ def float_output(tape: Tape, leaves: list[float]) -> float:
     return output(run(tape, leaves, reference))
 
 
-def finite_difference(tape: Tape, i: int) -> float:
-    """d output / d leaf i ~ (f(x + EPS e_i) - f(x - EPS e_i)) / (2 EPS)."""
+def finite_difference(tape: Tape, i: int, eps: float = EPS) -> float:
+    """d output / d leaf i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)."""
     up, down = list(tape.leaves), list(tape.leaves)
-    up[i] += EPS
-    down[i] -= EPS
-    return (float_output(tape, up) - float_output(tape, down)) / (2 * EPS)
+    up[i] += eps
+    down[i] -= eps
+    return (float_output(tape, up) - float_output(tape, down)) / (2 * eps)
+
+
+def stable_finite_difference(tape: Tape, i: int) -> float | None:
+    """The central difference, or None where it is no reliable reference: where it changes with the step
+    (a kink, or cancellation, within EPS of the point), as the two estimates of a smooth function agree."""
+    numeric = finite_difference(tape, i)
+    if math.isclose(numeric, finite_difference(tape, i, EPS / 4), rel_tol=1e-4, abs_tol=1e-6):
+        return numeric
+    return None
 
 
 def torch_grads(out, leaves: list, **options) -> list:
@@ -187,8 +196,9 @@ def test_gradients_equal_pytorch_and_finite_differences(program):
     assert math.isclose(out.data, float_output(tape, tape.leaves), rel_tol=1e-9, abs_tol=1e-9)
     for i, (got, want) in enumerate(zip(grads, expected, strict=True)):  # i: leaf i (only the last is constant)
         assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (i, got, want, tape.steps)
-        numeric = finite_difference(tape, i)
-        assert math.isclose(got, numeric, rel_tol=1e-5, abs_tol=1e-5), (i, got, numeric, tape.steps)
+        numeric = stable_finite_difference(tape, i)
+        if numeric is not None:  # PyTorch, above, is the sharp reference for every leaf
+            assert math.isclose(got, numeric, rel_tol=1e-5, abs_tol=1e-5), (i, got, numeric, tape.steps)
 
 
 @settings(SETTINGS, max_examples=100)

@@ -237,7 +237,6 @@ def test_third_derivative_of_cube():
     assert grad(d2, x) == 6.0
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: x ** 0 at x = 0 raises (derivative 0 * 0^-1) instead of 0")
 def test_third_derivative_of_cube_at_zero_through_create_graph():
     x = Value(0.0)
     d1 = grad(x ** 3, x, create_graph=True)
