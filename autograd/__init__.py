@@ -8,7 +8,7 @@ first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch
 - `gradcheck`, `gradgradcheck`, `gradcheck_model`, `eps_sweep`, `GradcheckError`   (autograd.checking)
 - `hessian`, `jacobian`, `hvp`                                                    (autograd.functional)
 - `jvp`, `Dual`, `count_operations`                                               (autograd.forward)
-- `detect_anomaly`                                 (autograd.anomaly)
+- `detect_anomaly`, `ieee_floats`, `check_graph`                                  (autograd.anomaly)
 - graph pictures: `from autograd.viz import draw_graph, ...`
 """
 
@@ -22,7 +22,7 @@ _LAZY = {
     "eps_sweep": "checking", "GradcheckError": "checking",
     "hessian": "functional", "jacobian": "functional", "hvp": "functional",
     "jvp": "forward", "Dual": "forward", "count_operations": "forward",
-    "detect_anomaly": "anomaly",
+    "detect_anomaly": "anomaly", "ieee_floats": "anomaly", "check_graph": "anomaly",
 }
 
 __all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "relu", "sigmoid",

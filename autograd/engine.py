@@ -49,6 +49,15 @@ class AutogradError(ValueError):
     value(s) and the labels of the nodes involved. Subclasses `ValueError`."""
 
 
+class _Modes:
+    """Switches set by the context managers of `autograd.anomaly`. The engine reads them only on paths that
+    are already failing (an error, a non-finite number) and once per backward, so they cost nothing else."""
+
+    anomaly = 0  # inside detect_anomaly(): where each node was created is recorded, graphs checked at backward
+    ieee = 0  # inside ieee_floats(): inf and nan are allowed, and overflow gives inf as IEEE 754 says
+    sites: dict = {}  # node -> "file:line" of the user's code that created it (inside detect_anomaly)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Floating-point helpers for the forward functions (numerically stable versions).
 
@@ -147,7 +156,7 @@ def _unary_method(op: Op) -> Callable:
             out = forward(x)
             local_grads = derivative(x, out) if self.requires_grad else ()
         except (ArithmeticError, ValueError) as e:
-            raise _domain_error(op, (self,), e) from None
+            return _failed(op, (self,), e)
         return Value(out, (self,), local_grads, op, "", self.requires_grad)
 
     method.__name__ = str(op)
@@ -173,7 +182,7 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable:
             out = forward(x, y)
             local_grads = derivative(x, y, out) if requires_grad else ()
         except (ArithmeticError, ValueError) as e:
-            raise _domain_error(op, (self, other), e) from None
+            return _failed(op, (self, other), e)
         return Value(out, (self, other), local_grads, op, "", requires_grad)
 
     method.__name__ = str(op)
@@ -345,7 +354,25 @@ def _constant(x):
 
 
 def _describe(x: Value) -> str:
-    return f"{x.label} = {x.data!r}" if x.label else repr(x.data)
+    text = f"{x.label} = {x.data!r}" if x.label else repr(x.data)
+    site = _Modes.sites.get(x) if _Modes.sites else None
+    return f"{text} (created at {site})" if site else text
+
+
+def _where() -> str:
+    """Inside detect_anomaly(), the place in the user's code that is running the failing operation."""
+    if not _Modes.anomaly:
+        return ""
+    from .anomaly import user_site
+    return f" [at {user_site()}]"
+
+
+def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
+    """An operation raised: an AutogradError naming it, or, inside ieee_floats(), its IEEE 754 result."""
+    if _Modes.ieee:
+        from .anomaly import ieee_node
+        return ieee_node(op, inputs, e)
+    raise _domain_error(op, inputs, e) from None
 
 
 _INFIX = {"+", "-", "*", "/", "**"}
@@ -375,7 +402,7 @@ def _domain_error(op: Op, inputs: tuple, e: Exception) -> AutogradError:
     note = f" [{op}: {op.note}]" if op.note else ""
     hint = (" If no gradient is needed through it, make the input a constant (requires_grad=False)."
             if what == "its derivative" else "")
-    return AutogradError(f"{_expression(op, inputs)}: {why}.{note}{hint}")
+    return AutogradError(f"{_expression(op, inputs)}: {why}.{note}{hint}{_where()}")
 
 
 def _check_data(data, op: str, label: str, parents: tuple) -> float:
@@ -388,11 +415,12 @@ def _check_data(data, op: str, label: str, parents: tuple) -> float:
         value = float(data)
     except OverflowError:
         value = math.inf
-    if value - value != 0.0:  # nan or inf
+    if value - value != 0.0 and not _Modes.ieee:  # nan or inf
         if op:
             why = "it overflows a float" if math.isinf(value) else "it is not a number"
-            raise AutogradError(f"{_expression(op, parents)}: the result is {value!r}: {why}; values must be finite")
-        raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers")
+            raise AutogradError(f"{_expression(op, parents)}: the result is {value!r}: {why}; values must be "
+                                f"finite (autograd.ieee_floats() allows inf and nan){_where()}")
+        raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers{_where()}")
     return value
 
 
@@ -484,12 +512,15 @@ def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
         raise AutogradError(f"backward() on a constant {_describe(root)}: it was made with requires_grad=False "
                             "or depends only on such constants, so it has no gradient to compute")
     order = topological_order(root)
+    if _Modes.anomaly:
+        from .anomaly import check_nodes
+        check_nodes(order)  # a .data changed after use would make the recorded local derivatives stale
     for node in order:
         node._walk = None
     root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
     for node in order:
         g = node._walk
-        if not create_graph and g - g != 0.0:  # inf or nan (create_graph's Values check themselves)
+        if not create_graph and g - g != 0.0 and not _Modes.ieee:  # inf or nan (Values check themselves)
             raise _gradient_error(node, order)
         local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
         for parent, local in zip(node.parents, local_grads):
@@ -509,8 +540,10 @@ def _gradient_error(node: Value, order: list[Value]) -> AutogradError:
                 why = (f"its local derivative with respect to {_describe(node)} is {local!r}" if local - local != 0.0
                        else f"local derivative {local!r} times gradient {child._walk!r} overflows a float")
                 note = f" [{child.op}: {child.op.note}]" if getattr(child.op, "note", "") else ""
+                made = f" (created at {_Modes.sites[child]})" if child in _Modes.sites else ""
                 return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: it comes "
-                                     f"through {_expression(child.op, child.parents)}, where {why}.{note}")
+                                     f"through {_expression(child.op, child.parents)}{made}, where {why}.{note}"
+                                     f"{_where()}")
     return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}")
 
 
