@@ -50,6 +50,16 @@ class Optimizer:
         """Reset every parameter's `.grad` to 0 (gradients otherwise accumulate over backward calls)."""
         zero_grad(self.params)
 
+    def _gradients(self) -> list[float]:
+        """Every parameter's gradient, which must be a number: after `backward(create_graph=True)` it is a
+        `Value` (a graph for higher derivatives), which an update must not silently turn into a number."""
+        for p in self.params:
+            if isinstance(p.grad, Value):
+                raise TypeError(f"{type(self).__name__}.step(): the gradient of {p.label or repr(p)} is a Value "
+                                "(left by backward(create_graph=True)); run backward() without create_graph "
+                                "before a step")
+        return [p.grad for p in self.params]
+
     def _apply(self, new_values: list[float]) -> None:
         """Set every parameter's `.data` to its new value, or none of them if one is not finite."""
         for p, value in zip(self.params, new_values):
@@ -85,8 +95,8 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """w <- w + dw with dw = -lr dE/dw + momentum dw_prev, for every parameter."""
-        changes = [-self.lr * p.grad + self.momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
-                   for p, previous in zip(self.params, self.changes)]
+        changes = [-self.lr * g + self.momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
+                   for g, previous in zip(self._gradients(), self.changes)]
         self._apply([p.data + change for p, change in zip(self.params, changes)])
         self.changes = changes
 
@@ -121,8 +131,9 @@ class Adam(Optimizer):
         """One Adam update of every parameter."""
         beta1, beta2 = self.betas
         t = self.t + 1
-        m = [beta1 * m + (1.0 - beta1) * p.grad for p, m in zip(self.params, self.m)]
-        v = [beta2 * v + (1.0 - beta2) * p.grad * p.grad for p, v in zip(self.params, self.v)]
+        grads = self._gradients()
+        m = [beta1 * m + (1.0 - beta1) * g for g, m in zip(grads, self.m)]
+        v = [beta2 * v + (1.0 - beta2) * g * g for g, v in zip(grads, self.v)]
         correction1, correction2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t  # the averages start at 0
         self._apply([p.data - self.lr * (m_k / correction1) / (math.sqrt(v_k / correction2) + self.eps)
                      for p, m_k, v_k in zip(self.params, m, v)])

@@ -140,3 +140,13 @@ def test_a_step_to_a_non_finite_value_changes_nothing(make):
     with pytest.raises(AutogradError, match="parameter b would become -inf"):
         optimizer.step()
     assert (a.data, b.data) == (1.0, -1e308)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps)])
+def test_a_value_gradient_from_create_graph_is_refused(make):
+    w = Value(2.0, label="w")
+    optimizer = make([w])
+    (w * w).backward(create_graph=True)  # w.grad is the Value 2w, a graph for second derivatives
+    with pytest.raises(TypeError, match=r"gradient of w is a Value .*create_graph"):
+        optimizer.step()
+    assert w.data == 2.0
