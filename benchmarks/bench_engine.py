@@ -103,28 +103,52 @@ def _micrograd_backward(root) -> None:
         sys.setrecursionlimit(limit)
 
 
-def engines() -> dict:
-    found = {"this engine": (lambda x: Value(x), lambda root: root.backward(), lambda v: v.grad)}
-    try:
-        from micrograd.engine import Value as MicroValue
-        if not hasattr(MicroValue, "tanh"):
-            MicroValue.tanh = _micrograd_tanh  # the PyPI release predates tanh; this is its GitHub version
-        found["micrograd 0.1.0"] = (lambda x: MicroValue(x), _micrograd_backward, lambda v: float(v.grad))
-    except ImportError:
-        print("micrograd not installed: skipped (pip install micrograd==0.1.0)")
-    try:
-        import torch
-        found[f"torch {torch.__version__} scalars"] = (
-            lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True),
+def _ours():
+    return lambda x: Value(x), lambda root: root.backward(), lambda v: v.grad
+
+
+def _micrograd():
+    from micrograd.engine import Value as MicroValue
+    if not hasattr(MicroValue, "tanh"):
+        MicroValue.tanh = _micrograd_tanh  # the PyPI release predates tanh; this is its GitHub version
+    return lambda x: MicroValue(x), _micrograd_backward, lambda v: float(v.grad)
+
+
+def _torch():
+    import torch
+    return (lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True),
             lambda root: root.backward(), lambda v: 0.0 if v.grad is None else v.grad.item())
-    except ImportError:
-        print("torch not installed: skipped (pip install torch==2.13.0)")
+
+
+# name -> (module that must be installed, loader). A loader imports its engine only when called, in the
+# engine's own interpreter: importing torch adds some 160,000 objects that every garbage collection of a
+# full generation would then scan, slowing whichever engine happened to share the interpreter with it.
+ENGINES = {"this engine": ("autograd", _ours), "micrograd": ("micrograd", _micrograd), "torch": ("torch", _torch)}
+
+
+def engines() -> list[str]:
+    """The engines that are installed (found without importing them)."""
+    import importlib.util
+    found = []
+    for name, (module, _) in ENGINES.items():
+        if importlib.util.find_spec(module) is None:
+            print(f"{module} not installed: skipped (pip install micrograd==0.1.0 torch==2.13.0, or the dev extras)")
+        else:
+            found.append(name)
     return found
+
+
+def display_name(name: str) -> str:
+    """'micrograd 0.1.0', 'torch 2.13.0+cpu scalars': the installed version, read without importing it."""
+    from importlib.metadata import version
+    if name == "this engine":
+        return name
+    return f"{name} {version(name)}" + (" scalars" if name == "torch" else "")
 
 
 def measure(name: str, n_ops: int) -> dict:
     """Time build+backward of the graph in engine `name`, then measure its memory (tracemalloc) separately."""
-    leaf, backward, read_grad = engines()[name]
+    leaf, backward, read_grad = ENGINES[name][1]()
     inputs, program = make_program(n_ops)
     gc.collect()
     start = time.perf_counter()
@@ -145,7 +169,7 @@ def measure(name: str, n_ops: int) -> dict:
 
 
 def moons_step_seconds(engine: str, steps: int) -> float:
-    """Median seconds of one two-moons training step in `engine` ("this engine" or "micrograd 0.1.0")."""
+    """Median seconds of one two-moons training step in `engine` ("this engine" or "micrograd")."""
     import statistics
 
     from nn import datasets
@@ -219,8 +243,8 @@ def main() -> None:
     # Each engine runs in a fresh interpreter that imports only itself, as a user would run it, so that
     # no engine's garbage collections also scan the modules another engine imported (torch's are many).
     # Repeats are interleaved across engines so that a busy moment of a shared machine hits them alike.
-    names = list(engines())
-    print(f"engines: {', '.join(names)}; garbage collector on (default settings); best of {args.repeats}")
+    names = engines()
+    print(f"engines: {', '.join(map(display_name, names))}; garbage collector on (default settings); best of {args.repeats}")
     results: dict = {}
     for _ in range(args.repeats):
         for name in names:
@@ -232,12 +256,12 @@ def main() -> None:
     for name, r in results.items():
         memory = (f"{r['bytes_after']:5.0f} bytes/node after backward, {r['bytes_peak']:5.0f} peak"
                   if not name.startswith("torch") else "memory: not comparable (tracemalloc sees no C++ allocations)")
-        print(f"{name:>26}: {r['us_per_node']:6.2f} us/node build+backward; {memory}")
+        print(f"{display_name(name):>26}: {r['us_per_node']:6.2f} us/node build+backward; {memory}")
     for name, r in results.items():
         if name == "this engine":
             continue
         worst = max(abs(a - b) for a, b in zip(r["grads"], ours["grads"]))
-        line = f"{name} / this engine: time {r['us_per_node'] / ours['us_per_node']:.2f}x"
+        line = f"{display_name(name)} / this engine: time {r['us_per_node'] / ours['us_per_node']:.2f}x"
         if not name.startswith("torch"):
             line += f", memory after backward {r['bytes_after'] / ours['bytes_after']:.2f}x"
         print(f"ratio {line} (largest gradient difference: {worst:.1e})")
@@ -248,10 +272,10 @@ def main() -> None:
     moons = {}
     for name in [n for n in names if not n.startswith("torch")]:
         moons[name] = min(run_alone(f"moons:{name}")["seconds"] for _ in range(args.repeats))
-        print(f"two-moons training step, {name:>16}: {moons[name] * 1000:8.1f} ms")
+        print(f"two-moons training step, {display_name(name):>16}: {moons[name] * 1000:8.1f} ms")
     for name, seconds in moons.items():
         if name != "this engine":
-            print(f"ratio {name} / this engine, two-moons step: {seconds / moons['this engine']:.1f}x")
+            print(f"ratio {display_name(name)} / this engine, two-moons step: {seconds / moons['this engine']:.1f}x")
 
 
 def run_alone(engine: str, *more: str) -> dict:
