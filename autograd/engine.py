@@ -53,9 +53,12 @@ class _Modes:
     """Switches set by the context managers of `autograd.anomaly`. The engine reads them only on paths that
     are already failing (an error, a non-finite number) and once per backward, so they cost nothing else."""
 
-    anomaly = 0  # inside detect_anomaly(): where each node was created is recorded, graphs checked at backward
-    ieee = 0  # inside ieee_floats(): inf and nan are allowed, and overflow gives inf as IEEE 754 says
-    sites: dict = {}  # node -> "file:line" of the user's code that created it (inside detect_anomaly)
+    anomaly = False  # inside detect_anomaly(): errors say where nodes were made; backward checks the graph
+    ieee = False  # inside ieee_floats() (and not detect_anomaly()): inf and nan allowed, overflow gives inf
+    # Inside detect_anomaly(): id(node) -> (file, line) of the user's code that made it. Keyed by id, so no
+    # node is kept alive: an id is reused only after its node died, and a node made at a reused address
+    # overwrites the entry. Cleared when detect_anomaly() ends, so it never describes a later node.
+    sites: dict = {}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -307,7 +310,16 @@ class Value:
         """
         for node in backpropagate(self, create_graph):
             g, node._walk = node._walk, None
-            node.grad = g if node.parents else node.grad + g
+            node.grad = g if node.parents else _accumulate(node, g)
+
+
+def _accumulate(leaf: Value, g):
+    """leaf.grad + g: a leaf's gradient accumulates over backward() calls; a sum that overflows is an error."""
+    total = leaf.grad + g
+    if type(total) is float and total - total != 0.0 and not _Modes.ieee:
+        raise AutogradError(f"backward: the gradient of {_describe(leaf)}, accumulated over backward() calls, "
+                            f"overflows: {leaf.grad!r} + {g!r}; reset it with zero_grad()")
+    return total
 
 
 def _data(x) -> float:
@@ -355,8 +367,8 @@ def _constant(x):
 
 def _describe(x: Value) -> str:
     text = f"{x.label} = {x.data!r}" if x.label else repr(x.data)
-    site = _Modes.sites.get(x) if _Modes.sites else None
-    return f"{text} (created at {site})" if site else text
+    site = _Modes.sites.get(id(x))  # recorded inside detect_anomaly() only
+    return f"{text} (created at {site[0]}:{site[1]})" if site else text
 
 
 def _where() -> str:
@@ -364,7 +376,8 @@ def _where() -> str:
     if not _Modes.anomaly:
         return ""
     from .anomaly import user_site
-    return f" [at {user_site()}]"
+    file, line = user_site()
+    return f" [at {file}:{line}]"
 
 
 def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
@@ -378,8 +391,10 @@ def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
 _INFIX = {"+", "-", "*", "/", "**"}
 
 
-def _expression(op: str, inputs: tuple) -> str:
-    args = [_describe(x) for x in inputs]
+def _expression(op: str, inputs: tuple, shown: int = 8) -> str:
+    args = [_describe(x) for x in inputs[:shown]]
+    if len(inputs) > shown:  # a linear node may have a million inputs
+        args.append(f"... {len(inputs) - shown} more")
     if op in _INFIX and len(args) == 2:
         return f"({args[0]}) {op} ({args[1]})"
     return f"{op}({', '.join(args)})"
@@ -415,9 +430,12 @@ def _check_data(data, op: str, label: str, parents: tuple) -> float:
         value = float(data)
     except OverflowError:
         value = math.inf
-    if value - value != 0.0 and not _Modes.ieee:  # nan or inf
+    if value - value != 0.0 and not _Modes.ieee:  # nan or inf (allowed inside ieee_floats())
         if op:
-            why = "it overflows a float" if math.isinf(value) else "it is not a number"
+            if any(p.data - p.data != 0.0 for p in parents):  # made inside ieee_floats()
+                why = "an input is not finite"
+            else:
+                why = "it overflows a float" if math.isinf(value) else "it is not a number"
             raise AutogradError(f"{_expression(op, parents)}: the result is {value!r}: {why}; values must be "
                                 f"finite (autograd.ieee_floats() allows inf and nan){_where()}")
         raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers{_where()}")
@@ -447,7 +465,7 @@ def _check_user_node(parents, local_grads, op: str, label: str) -> tuple[tuple, 
         if not isinstance(g, numbers.Real) or isinstance(g, bool):
             raise TypeError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a number or "
                             "a Value")
-        if not math.isfinite(g):
+        if not math.isfinite(g) and not _Modes.ieee:
             raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
     if all(isinstance(g, Value) for g in local_grads):
         symbolic = local_grads
@@ -540,11 +558,22 @@ def _gradient_error(node: Value, order: list[Value]) -> AutogradError:
                 why = (f"its local derivative with respect to {_describe(node)} is {local!r}" if local - local != 0.0
                        else f"local derivative {local!r} times gradient {child._walk!r} overflows a float")
                 note = f" [{child.op}: {child.op.note}]" if getattr(child.op, "note", "") else ""
-                made = f" (created at {_Modes.sites[child]})" if child in _Modes.sites else ""
                 return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: it comes "
-                                     f"through {_expression(child.op, child.parents)}{made}, where {why}.{note}"
-                                     f"{_where()}")
-    return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}")
+                                     f"through {_expression(child.op, child.parents)}{_about(child)}, where "
+                                     f"{why}.{note}{_where()}")
+    return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: the sum of the "
+                         f"finite gradients reaching it from the nodes that use it overflows a float{_where()}")
+
+
+def _about(node: Value) -> str:
+    """' (labelled 'z', created at file:line)': a node's label and where it was made (detect_anomaly())."""
+    parts = []
+    if node.label:
+        parts.append(f"labelled {node.label!r}")
+    site = _Modes.sites.get(id(node))
+    if site:
+        parts.append(f"created at {site[0]}:{site[1]}")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _symbolic_local_grads(node: Value) -> tuple:

@@ -347,7 +347,10 @@ def _layer_activations(activation, output_activation, n_layers: int) -> list:
 def _number(x, where: str) -> float:
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
         raise ValueError(f"{where} is {x!r}, not a number")
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:  # an integer beyond 1.8e308
+        raise ValueError(f"{where} is an integer of {len(str(x))} digits, too large for a float") from None
     if not math.isfinite(x):
         raise ValueError(f"{where} is {x!r}; parameters must be finite")
     return x
@@ -403,6 +406,8 @@ def _read(path) -> dict:
             content = json.load(f)
     except json.JSONDecodeError as e:
         raise ValueError(f"{where}: not valid JSON ({e})") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{where}: not UTF-8 text ({e})") from None
     if not isinstance(content, dict):
         raise ValueError(f"{where}: expected a JSON object with keys {sorted(_FILE_KEYS)}, "
                          f"got {type(content).__name__}")
@@ -418,9 +423,10 @@ def _read(path) -> dict:
                          f"{'null' if content['biases'] is None else 'given'}")
     weights, biases = _check_weights(content["weights"], content["biases"], where)
     n_inputs, sizes = len(weights[0][0]), [len(w) for w in weights]
-    if content["n_inputs"] != n_inputs:
+    if type(content["n_inputs"]) is not int or content["n_inputs"] != n_inputs:
         raise ValueError(f"{where}: n_inputs is {content['n_inputs']!r} but weights[0] has {n_inputs} columns")
-    if content["layer_sizes"] != sizes:
+    if not isinstance(content["layer_sizes"], list) or [type(n) for n in content["layer_sizes"]] != [int] * len(sizes) \
+            or content["layer_sizes"] != sizes:
         raise ValueError(f"{where}: layer_sizes is {content['layer_sizes']!r} but the weights have shapes "
                          f"giving {sizes}")
     activations = content["activations"]
