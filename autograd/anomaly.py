@@ -27,6 +27,7 @@ import os
 import sys
 from typing import Iterator
 
+from . import engine
 from .engine import AutogradError, Op, Value, _about, _expression, _Modes, topological_order
 
 # Frames in these folders are the library's own; a node's creation site is the first frame outside them.
@@ -44,13 +45,22 @@ def user_site() -> tuple[str, int]:
     return frame.f_code.co_filename, frame.f_lineno
 
 
-_plain_init = Value.__init__
+# Nodes are made in two places: `Value(...)` (a user's) and `engine._record` (the operations'). Inside
+# detect_anomaly() both are replaced by versions that also record where the node was made.
+_plain_init, _plain_record = Value.__init__, engine._record
 
 
 def _recording_init(self, *args, **kwargs) -> None:
     """`Value.__init__` inside detect_anomaly(): the ordinary constructor, then where the node was made."""
     _plain_init(self, *args, **kwargs)
     _Modes.sites[id(self)] = user_site()
+
+
+def _recording_record(*args) -> Value:
+    """`engine._record` inside detect_anomaly(): the ordinary node, then where it was made."""
+    node = _plain_record(*args)
+    _Modes.sites[id(node)] = user_site()
+    return node
 
 
 @contextlib.contextmanager
@@ -64,12 +74,12 @@ def detect_anomaly() -> Iterator[None]:
             loss = model_loss()
             loss.backward()
     """
-    saved = _Modes.anomaly, _Modes.ieee, Value.__init__
-    _Modes.anomaly, _Modes.ieee, Value.__init__ = True, False, _recording_init
+    saved = _Modes.anomaly, _Modes.ieee, Value.__init__, engine._record
+    _Modes.anomaly, _Modes.ieee, Value.__init__, engine._record = True, False, _recording_init, _recording_record
     try:
         yield
     finally:
-        _Modes.anomaly, _Modes.ieee, Value.__init__ = saved
+        _Modes.anomaly, _Modes.ieee, Value.__init__, engine._record = saved
         if not _Modes.anomaly:
             _Modes.sites.clear()
 
@@ -128,7 +138,7 @@ def ieee_node(op: Op, inputs: tuple, error: Exception) -> Value:
     out = ieee_result(op, xs)
     requires_grad = any(x.requires_grad for x in inputs)
     local_grads = ieee_local_grads(op, xs, out) if requires_grad else ()
-    return Value(out, inputs, local_grads, op, "", requires_grad)
+    return engine._record(out, inputs, local_grads, op, requires_grad)
 
 
 def _same(a: float, b: float) -> bool:

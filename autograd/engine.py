@@ -81,12 +81,13 @@ def _pow(a: float, b: float) -> float:  # math.pow raises instead of returning a
 
 # ---------------------------------------------------------------------------------------------------------
 # The operations. One line each: name, forward on floats, local derivatives (inputs..., out).
+# (A tuple of constants, like (1.0, 1.0), is made once by Python, not at every call: no memory per node.)
 
-ADD = _op("+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
-SUB = _op("-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
-MUL = _op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
-DIV = _op("/", lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b))
-NEG = _op("neg", lambda x: -x, lambda x, out: (-1.0,))
+ADD = _op("+", operator.add, lambda a, b, out: (1.0, 1.0))
+SUB = _op("-", operator.sub, lambda a, b, out: (1.0, -1.0))
+MUL = _op("*", operator.mul, lambda a, b, out: (b, a))
+DIV = _op("/", operator.truediv, lambda a, b, out: (1.0 / b, -out / b))
+NEG = _op("neg", operator.neg, lambda x, out: (-1.0,))
 POW = _op("**", _pow, lambda a, b, out: (_pow_base_derivative(a, b), out * log(a) if a > 0 else 0.0),
           "d(a^b)/da = b a^(b-1) (at a = 0: 0 for b = 0 or b > 1, infinite for 0 < b < 1); "
           "d(a^b)/db = a^b ln a, taken as 0 at a = 0 and an error for a < 0")
@@ -94,12 +95,13 @@ EXP = _op("exp", math.exp, lambda x, out: (out,))
 LOG = _op("log", math.log, lambda x, out: (1.0 / x,), "natural logarithm, defined for x > 0")
 SQRT = _op("sqrt", math.sqrt, lambda x, out: (0.5 / out if out > 0 else math.inf,),
            "derivative 1/(2 sqrt x): infinite at 0")
-ABS = _op("abs", abs, lambda x, out: (float((x > 0) - (x < 0)),), "derivative sign(x), taken as 0 at x = 0")
+ABS = _op("abs", abs, lambda x, out: (1.0,) if x > 0 else (-1.0,) if x < 0 else (0.0,),
+          "derivative sign(x), taken as 0 at x = 0")
 SIN = _op("sin", math.sin, lambda x, out: (cos(x),))
 COS = _op("cos", math.cos, lambda x, out: (-sin(x),))
 TANH = _op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
 SIGMOID = _op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),), "1 / (1 + e^-x); derivative y(1 - y)")
-RELU = _op("relu", lambda x: x if x > 0 else 0.0, lambda x, out: (1.0 if x > 0 else 0.0,),
+RELU = _op("relu", lambda x: x if x > 0 else 0.0, lambda x, out: (1.0,) if x > 0 else (0.0,),
            "max(0, x); derivative 1 for x > 0 and 0 for x <= 0 (lecture note eq 28)")
 STEP = _op("step", lambda x: 1.0 if x > 0 else 0.0, lambda x, out: (0.0,),
            "1 for x > 0, else 0; derivative taken as 0 everywhere (also at the jump)")
@@ -160,7 +162,7 @@ def _unary_method(op: Op) -> Callable:
             local_grads = derivative(x, out) if self.requires_grad else ()
         except (ArithmeticError, ValueError) as e:
             return _failed(op, (self,), e)
-        return Value(out, (self,), local_grads, op, "", self.requires_grad)
+        return _record(out, (self,), local_grads, op, self.requires_grad)
 
     method.__name__ = str(op)
     method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
@@ -186,7 +188,7 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable:
             local_grads = derivative(x, y, out) if requires_grad else ()
         except (ArithmeticError, ValueError) as e:
             return _failed(op, (self, other), e)
-        return Value(out, (self, other), local_grads, op, "", requires_grad)
+        return _record(out, (self, other), local_grads, op, requires_grad)
 
     method.__name__ = str(op)
     method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
@@ -224,14 +226,15 @@ class Value:
         op: the operation's name, e.g. `"myop"`.
         label: a name shown in graph pictures and error messages.
         requires_grad: `False` makes a constant: no gradient is computed for it, nor for any node that
-            depends only on constants. Leave it out for an operation: it requires a gradient if any of its
-            parents does.
+            depends only on constants. A node with parents requires a gradient if any of its parents does
+            (`requires_grad=True` there is an error when none does).
 
     Attributes: `data`, `grad` (filled by `backward()`), `parents`, `local_grads`, `op`, `label`,
     `requires_grad`.
 
     A new operation needs no change to the engine:
     `Value(f(x.data, y.data), parents=(x, y), local_grads=(dfdx, dfdy), op="myop")`.
+    (The built-in operations make their nodes with `_record`, which skips the checks of a user's input.)
     """
 
     # `_walk` is scratch space for backpropagation: a visit mark during the topological sort, then d root/d self.
@@ -242,8 +245,7 @@ class Value:
                  requires_grad: bool | None = None):
         if type(data) is not float or data - data != 0.0:  # anything but a finite float is checked
             data = _check_data(data, op, label, parents)
-        if requires_grad is None:  # made by a user (operations pass it): check what was recorded
-            parents, local_grads, op, requires_grad = _check_user_node(parents, local_grads, op, label)
+        parents, local_grads, op, requires_grad = _check_user_node(parents, local_grads, op, label, requires_grad)
         self.data = data
         self.grad = 0.0
         self.parents = parents
@@ -307,19 +309,48 @@ class Value:
         Gradients follow PyTorch: a leaf's `.grad` accumulates over calls (mini-batch training sums over
         examples) until reset with `zero_grad`; an intermediate node's `.grad` is recomputed by each call.
         With `create_graph=True` the gradients are `Value`s that can be differentiated again.
+
+        If a gradient is inf or nan, `AutogradError` names where it became so; the leaves' `.grad` are then
+        unchanged, and the intermediate nodes' `.grad` show this call's gradients (where the inf appeared).
         """
-        for node in backpropagate(self, create_graph):
-            g, node._walk = node._walk, None
-            node.grad = g if node.parents else _accumulate(node, g)
+        _, leaves = backpropagate(self, create_graph, into_grad=True)
+        _accumulate(leaves)
 
 
-def _accumulate(leaf: Value, g):
-    """leaf.grad + g: a leaf's gradient accumulates over backward() calls; a sum that overflows is an error."""
-    total = leaf.grad + g
-    if type(total) is float and total - total != 0.0 and not _Modes.ieee:
-        raise AutogradError(f"backward: the gradient of {_describe(leaf)}, accumulated over backward() calls, "
-                            f"overflows: {leaf.grad!r} + {g!r}; reset it with zero_grad()")
-    return total
+def _accumulate(leaves: list[Value]) -> None:
+    """leaf.grad += d root/d leaf (held in `leaf._walk`) for every leaf, or for none: a sum that overflows
+    (a gradient accumulated over many backward() calls) is an error, and every leaf keeps its `.grad`."""
+    sums = [leaf.grad + leaf._walk for leaf in leaves]
+    for leaf, total in zip(leaves, sums):
+        if type(total) is float and total - total != 0.0 and not _Modes.ieee:
+            error = AutogradError(f"backward: the gradient of {_describe(leaf)}, accumulated over backward() "
+                                  f"calls, overflows: {leaf.grad!r} + {leaf._walk!r}; reset it with zero_grad()")
+            for other in leaves:
+                other._walk = None
+            raise error
+    for leaf, total in zip(leaves, sums):
+        leaf.grad, leaf._walk = total, None
+
+
+_new = object.__new__
+
+
+def _record(data: float, parents: tuple, local_grads: tuple, op: Op, requires_grad: bool) -> Value:
+    """The node for the result of a built-in operation: `Value(...)` without the checks of a user's input
+    (the engine's own floats and tuples need none), so about twice as fast. Only the result is checked:
+    an overflow to inf is an error (unless inside `ieee_floats()`)."""
+    if data - data != 0.0:  # inf or nan
+        data = _check_data(data, op, "", parents)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.parents = parents
+    node.local_grads = local_grads
+    node.op = op
+    node.label = ""
+    node.requires_grad = requires_grad
+    node._walk = None
+    return node
 
 
 def _data(x) -> float:
@@ -355,13 +386,17 @@ def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
     out = LINEAR.forward(*[p.data for p in parents])
     requires_grad = any(p.requires_grad for p in parents)
     local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
-    return Value(out, parents, local_grads, LINEAR, "", requires_grad)
+    return _record(out, parents, local_grads, LINEAR, requires_grad)
 
 
 def _constant(x):
     """A number as a constant node; a Value as itself; NotImplemented for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
-        return Value(float(x), (), (), "", "", False)
+        try:
+            return _record(float(x), (), (), "", False)
+        except OverflowError:  # float() of an int beyond 1.8e308
+            raise AutogradError(f"an operand ({type(x).__name__}) too large for a float: its magnitude exceeds "
+                                "1.8e308") from None
     return x if isinstance(x, Value) else NotImplemented
 
 
@@ -442,16 +477,19 @@ def _check_data(data, op: str, label: str, parents: tuple) -> float:
     return value
 
 
-def _check_user_node(parents, local_grads, op: str, label: str) -> tuple[tuple, tuple, str, bool]:
+def _check_user_node(parents, local_grads, op: str, label: str, requires_grad) -> tuple[tuple, tuple, str, bool]:
     """Check a node made by a user: a leaf, or a custom operation with one local derivative per parent.
 
     Local derivatives given as Values are stored as their numbers in `local_grads` (so ordinary backward
     stays numeric), and the Values themselves in an `Op` named like the user's op, whose derivative rule
     returns them: with `create_graph=True` they take part in higher-order derivatives."""
+    if requires_grad is not None and type(requires_grad) is not bool:
+        raise TypeError(f"Value(op={op!r}, label={label!r}): requires_grad must be True, False or None, "
+                        f"got {requires_grad!r}")
     if not parents:
         if local_grads:
             raise ValueError(f"Value(op={op!r}, label={label!r}): local_grads given without parents")
-        return (), (), op, True
+        return (), (), op, requires_grad is not False
     parents, local_grads = tuple(parents), tuple(local_grads)
     for p in parents:
         if not isinstance(p, Value):
@@ -465,13 +503,21 @@ def _check_user_node(parents, local_grads, op: str, label: str) -> tuple[tuple, 
         if not isinstance(g, numbers.Real) or isinstance(g, bool):
             raise TypeError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a number or "
                             "a Value")
-        if not math.isfinite(g) and not _Modes.ieee:
+        try:
+            finite = math.isfinite(g)
+        except OverflowError:  # an int beyond 1.8e308
+            finite = False
+        if not finite and not _Modes.ieee:
             raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
     if all(isinstance(g, Value) for g in local_grads):
         symbolic = local_grads
         op = _op(op, None, lambda *args: symbolic, "a custom operation with Value local derivatives")
     numeric = tuple(g.data if isinstance(g, Value) else float(g) for g in local_grads)
-    return parents, numeric, op, any(p.requires_grad for p in parents)
+    from_parents = any(p.requires_grad for p in parents)
+    if requires_grad and not from_parents:
+        raise ValueError(f"Value(op={op!r}, label={label!r}): requires_grad=True, but none of its parents "
+                         "requires a gradient, so no gradient can flow through it")
+    return parents, numeric, op, from_parents and requires_grad is not False
 
 
 # Functions that work on plain numbers and on anything with the same method (a Value, a dual number):
@@ -494,13 +540,16 @@ exp, log, sqrt, sin, cos, tanh, sigmoid, relu, softplus = map(
 # ---------------------------------------------------------------------------------------------------------
 # Backpropagation.
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, _emitted: object = None) -> list[Value]:
     """The nodes `root` depends on that require a gradient, each before every node it was computed from
     (so `root` comes first). Iterative depth-first search: no recursion limit on deep graphs.
 
     A node is pushed once to be expanded, and once more, under its parents, to be emitted after them. Nodes
-    are marked as they go (faster than sets); each call makes fresh marks, so old marks mean nothing."""
-    expanded, emitted = object(), object()
+    are marked in `_walk` as they go (faster than a set), with marks made fresh for each call, so marks left
+    by an earlier, interrupted walk mean nothing. The marks are cleared at the end, except when
+    `backpropagate` passes its own `_emitted` mark, which it then reads as "no gradient yet"."""
+    expanded = object()
+    emitted = object() if _emitted is None else _emitted
     order: list[Value] = []
     stack = [root]
     while stack:
@@ -515,53 +564,81 @@ def topological_order(root: Value) -> list[Value]:
                 if p.requires_grad and p._walk is not expanded and p._walk is not emitted:
                     stack.append(p)
     order.reverse()
+    if _emitted is None:
+        for node in order:
+            node._walk = None
     return order
 
 
-def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
+def backpropagate(root: Value, create_graph: bool = False, into_grad: bool = False) -> tuple[list, list]:
     """Compute d root / d node for every node `root` depends on (that requires a gradient).
 
-    Returns the nodes in the order they were visited, each holding its derivative in `node._walk` for the
-    caller (`backward`, `grad`) to collect and clear. Walks from `root` towards the leaves, so a node's
-    gradient is complete, summed over all the nodes that use it (lecture note eq 22, 26), before it is passed
-    on to its parents. With `create_graph=True` the derivatives are Values built from the rule table.
+    Walks from `root` towards the leaves in topological order, so a node's gradient is complete, summed over
+    all the nodes that use it (lecture note eq 22, 26), before it is passed on to its parents. With
+    `create_graph=True` the derivatives are Values built from the rule table.
+
+    Returns `(order, leaves)`: the nodes in the order visited, and the leaves among them. Each leaf holds its
+    derivative in `leaf._walk`, for the caller (`backward`, `grad`) to collect and clear; so does every other
+    node, unless `into_grad=True` (`backward`), which stores it in the node's `.grad` and clears `_walk`.
+
+    A gradient that is inf or nan (outside `ieee_floats()`) raises `AutogradError` naming the edge where it
+    became so. It is checked once, on the leaves: an inf or nan passes down every edge below it (times a
+    local derivative it stays inf or nan, and so does any sum with it), and every path ends at a leaf.
     """
     if not root.requires_grad:
         raise AutogradError(f"backward() on a constant {_describe(root)}: it was made with requires_grad=False "
                             "or depends only on such constants, so it has no gradient to compute")
-    order = topological_order(root)
-    if _Modes.anomaly:
-        from .anomaly import check_nodes
-        check_nodes(order)  # a .data changed after use would make the recorded local derivatives stale
-    for node in order:
-        node._walk = None
-    root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
-    for node in order:
-        g = node._walk
-        if not create_graph and g - g != 0.0 and not _Modes.ieee:  # inf or nan (Values check themselves)
-            raise _gradient_error(node, order)
-        local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
-        for parent, local in zip(node.parents, local_grads):
-            if parent.requires_grad:
-                # The chain rule, the one place it is written: d root/d parent += d node/d parent * d root/d node
-                before = parent._walk
-                parent._walk = local * g if before is None else before + local * g
-    return order
+    no_gradient_yet = object()
+    order = topological_order(root, no_gradient_yet)
+    leaves = []
+    try:
+        if _Modes.anomaly:
+            from .anomaly import check_nodes
+            check_nodes(order)  # a .data changed after use would make the recorded local derivatives stale
+        root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
+        for node in order:
+            g = node._walk  # complete: every node using this one came earlier in the order
+            if not node.parents:
+                leaves.append(node)
+                continue
+            if into_grad:
+                node.grad, node._walk = g, None
+            local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
+            for parent, local in zip(node.parents, local_grads):
+                if parent.requires_grad:
+                    # The chain rule, the one place it is written: d root/d parent += d node/d parent * d root/d node
+                    before = parent._walk
+                    parent._walk = local * g if before is no_gradient_yet else before + local * g
+        if not create_graph and not _Modes.ieee:  # (Values check themselves)
+            for leaf in leaves:
+                if leaf._walk - leaf._walk != 0.0:  # inf or nan
+                    raise _gradient_error(order, into_grad)
+    except BaseException:
+        for node in order:
+            node._walk = None
+        raise
+    return order, leaves
 
 
-def _gradient_error(node: Value, order: list[Value]) -> AutogradError:
-    """The error for a gradient that became inf or nan: it names the edge it came through, where either the
-    local derivative is infinite (sqrt at 0) or the product local * grad overflowed."""
+def _gradient_error(order: list[Value], into_grad: bool) -> AutogradError:
+    """The error for a gradient that became inf or nan: it names the first node in the order whose gradient
+    did and the edge it came through, where either the local derivative is infinite (sqrt at 0) or the product
+    local * grad overflowed; otherwise the sum of finite gradients overflowed."""
+    def gradient(node):
+        return node.grad if into_grad and node.parents else node._walk
+
+    node = next(n for n in order if gradient(n) - gradient(n) != 0.0)
     for child in order:
+        g = gradient(child)
         for parent, local in zip(child.parents, child.local_grads):
-            if parent is node and (local - local != 0.0 or (local * child._walk) - (local * child._walk) != 0.0):
+            if parent is node and (local - local != 0.0 or (local * g) - (local * g) != 0.0):
                 why = (f"its local derivative with respect to {_describe(node)} is {local!r}" if local - local != 0.0
-                       else f"local derivative {local!r} times gradient {child._walk!r} overflows a float")
+                       else f"local derivative {local!r} times gradient {g!r} overflows a float")
                 note = f" [{child.op}: {child.op.note}]" if getattr(child.op, "note", "") else ""
-                return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: it comes "
+                return AutogradError(f"backward: the gradient of {_describe(node)} is {gradient(node)!r}: it comes "
                                      f"through {_expression(child.op, child.parents)}{_about(child)}, where "
                                      f"{why}.{note}{_where()}")
-    return AutogradError(f"backward: the gradient of {_describe(node)} is {node._walk!r}: the sum of the "
+    return AutogradError(f"backward: the gradient of {_describe(node)} is {gradient(node)!r}: the sum of the "
                          f"finite gradients reaching it from the nodes that use it overflows a float{_where()}")
 
 
@@ -610,7 +687,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
             raise AutogradError(f"grad() with respect to the constant {_describe(x)} (requires_grad=False)")
     for x in inputs:
         x._walk = None  # inputs that output does not depend on are not visited
-    order = backpropagate(output, create_graph) if output.requires_grad else []
+    order = backpropagate(output, create_graph)[0] if output.requires_grad else []
     zero = Value(0.0, requires_grad=False) if create_graph else 0.0
     result = [zero if x._walk is None else x._walk for x in inputs]
     for node in order:

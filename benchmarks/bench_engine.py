@@ -226,7 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200_000, help="operations in the random graph")
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per engine; the fastest counts")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per engine; the fastest counts")
     parser.add_argument("--engine", help=argparse.SUPPRESS)  # internal: measure one engine, print JSON
     args = parser.parse_args()
     if args.engine == "chain":

@@ -221,6 +221,40 @@ def test_custom_op_local_grad_of_wrong_type():
                   TypeError, "myop", "mine", "'a'")
 
 
+def test_custom_op_requires_grad_true_is_checked_like_any_custom_op():
+    # requires_grad=True used to skip every check of a custom operation (the engine's own operations passed it)
+    x, y = Value(1.0), Value(2.0)
+    raises_naming(lambda: Value(3.0, parents=(x, y), local_grads=(1.0,), op="myop", label="mine",
+                                requires_grad=True), ValueError, "myop", "mine", "2 parents", "1 local_grads")
+    raises_naming(lambda: Value(3.0, parents=(x,), local_grads=(math.inf,), op="myop", requires_grad=True),
+                  ValueError, "myop", "inf")
+
+
+def test_custom_op_requires_grad_true_with_constant_parents():
+    c = Value(2.0, requires_grad=False)
+    raises_naming(lambda: Value(4.0, parents=(c,), local_grads=(1.0,), op="myop", label="mine",
+                                requires_grad=True), ValueError, "myop", "mine", "none of its parents")
+    assert not Value(4.0, parents=(c,), local_grads=(1.0,), op="myop").requires_grad
+    assert Value(4.0, parents=(c, Value(1.0)), local_grads=(1.0, 1.0), op="myop", requires_grad=True).requires_grad
+    assert not Value(4.0, parents=(Value(1.0),), local_grads=(1.0,), op="myop", requires_grad=False).requires_grad
+
+
+@pytest.mark.parametrize("bad", [1, "yes", None.__class__])
+def test_requires_grad_must_be_a_bool(bad):
+    raises_naming(lambda: Value(1.0, label="mine", requires_grad=bad), TypeError, "requires_grad", "mine")
+
+
+@pytest.mark.parametrize("call", [lambda x: x * 10 ** 400, lambda x: 10 ** 400 + x, lambda x: x ** 10 ** 400],
+                         ids=["mul", "radd", "pow"])
+def test_operand_too_large_for_a_float(call):
+    raises_naming(lambda: call(Value(2.0)), AutogradError, "too large for a float", "int")
+
+
+def test_custom_op_huge_integer_local_grad():
+    raises_naming(lambda: Value(3.0, parents=(Value(1.0),), local_grads=(10 ** 400,), op="myop"),
+                  ValueError, "myop", "must be finite")
+
+
 def test_custom_op_non_finite_data():
     x = Value(1.0, label="arg")
     raises_naming(lambda: Value(math.inf, parents=(x,), local_grads=(1.0,), op="myop"),

@@ -111,6 +111,42 @@ def test_leaf_gradient_accumulated_over_backward_calls_overflows():
     assert x.grad == 1e308
 
 
+def test_failed_backward_leaves_every_leaf_gradient_as_it_was():
+    # Gradients are checked once, on the leaves, after the walk; a failing call accumulates into no leaf.
+    x, y, z, w = overflowing_chain()
+    a = Value(2.0, label="a")
+    out = w + a * 3.0  # a's gradient (3) is finite and would be accumulated first
+    x.grad, a.grad = 5.0, 7.0
+    message_of(out.backward)
+    assert (x.grad, a.grad) == (5.0, 7.0)
+    assert z.grad == 1e200 and math.isinf(y.grad)  # intermediate nodes show this call's gradients
+
+
+def test_leaf_overflow_across_calls_accumulates_into_no_leaf():
+    x, a = Value(1.0, label="x"), Value(1.0, label="a")
+    y = x * 1e308 + a
+    y.backward()
+    message_of(y.backward)
+    assert (x.grad, a.grad) == (1e308, 1.0)
+
+
+def test_a_walk_interrupted_by_an_error_leaves_no_marks_behind():
+    # create_graph=True through a custom operation with numeric local derivatives raises in the middle of the
+    # walk; later walks through the same nodes must be unaffected.
+    x = Value(3.0, label="x")
+    u = x * x
+    custom = Value(u.data * 2.0, parents=(u,), local_grads=(2.0,), op="double")
+    out = custom * x + u
+    with pytest.raises(AutogradError, match="double"):
+        grad(out, x, create_graph=True)
+    with pytest.raises(AutogradError, match="double"):
+        out.backward(create_graph=True)
+    assert all(node._walk is None for node in (x, u, custom, out))
+    assert grad(out, x) == 3 * 2 * 9.0 + 2 * 3.0  # out = 2x^3 + x^2
+    out.backward()
+    assert x.grad == 60.0 and u.grad == 7.0 and custom.grad == 3.0
+
+
 # ---------------------------------------------------------------------------------------------------------
 # detect_anomaly(): forward errors name the operation, the labels and values of the inputs and the line.
 
