@@ -1,6 +1,6 @@
 """Speed and memory: this engine against micrograd and PyTorch scalars, in one run.
 
-    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 3]
+    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 5]
 
 1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors).
 2. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
@@ -11,6 +11,7 @@ Installs nothing: micrograd (==0.1.0) and torch (==2.13.0) are measured when ins
 skipped otherwise. Python's garbage collector keeps its default settings throughout. Every engine builds the
 same random graph: `--nodes` operations (add, mul, tanh, relu) where each new node uses the previous one and,
 for binary operations, a randomly chosen earlier node (shared subexpressions), then backpropagates from the last.
+The time each engine spends in the garbage collector is printed too (timed with `gc.callbacks`).
 """
 
 from __future__ import annotations
@@ -151,10 +152,20 @@ def measure(name: str, n_ops: int) -> dict:
     leaf, backward, read_grad = ENGINES[name][1]()
     inputs, program = make_program(n_ops)
     gc.collect()
+    collecting = [0.0, 0.0]  # [start of the current collection, seconds spent in collections]
+
+    def timer(phase, info):  # called by the garbage collector before and after each collection
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            collecting[1] += time.perf_counter() - collecting[0]
+
+    gc.callbacks.append(timer)
     start = time.perf_counter()
     nodes, root = build(leaf, inputs, program)
     backward(root)
     seconds = time.perf_counter() - start
+    gc.callbacks.remove(timer)
     n_nodes = len(nodes)
     grads = [read_grad(v) for v in nodes[: len(inputs)]]
     del nodes, root
@@ -164,7 +175,8 @@ def measure(name: str, n_ops: int) -> dict:
     backward(root)
     after, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"us_per_node": seconds / n_nodes * 1e6, "bytes_after": after / n_nodes, "bytes_peak": peak / n_nodes,
+    return {"us_per_node": seconds / n_nodes * 1e6, "gc_us_per_node": collecting[1] / n_nodes * 1e6,
+            "bytes_after": after / n_nodes, "bytes_peak": peak / n_nodes,
             "nodes": n_nodes, "grads": grads}
 
 
@@ -256,7 +268,8 @@ def main() -> None:
     for name, r in results.items():
         memory = (f"{r['bytes_after']:5.0f} bytes/node after backward, {r['bytes_peak']:5.0f} peak"
                   if not name.startswith("torch") else "memory: not comparable (tracemalloc sees no C++ allocations)")
-        print(f"{display_name(name):>26}: {r['us_per_node']:6.2f} us/node build+backward; {memory}")
+        print(f"{display_name(name):>26}: {r['us_per_node']:6.2f} us/node build+backward (garbage collector "
+              f"{r['gc_us_per_node']:.2f}); {memory}")
     for name, r in results.items():
         if name == "this engine":
             continue

@@ -1,0 +1,36 @@
+"""The benchmark scripts run, on small sizes, and what they compare agrees (no timing is asserted)."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    return subprocess.run([sys.executable, str(BENCHMARKS / script), *args], check=True, capture_output=True,
+                          text=True, timeout=600).stdout
+
+
+@pytest.mark.skipif(importlib.util.find_spec("micrograd") is None, reason="micrograd (dev extras) not installed")
+def test_bench_engine_engines_agree_on_every_gradient():
+    out = run("bench_engine.py", "--nodes", "3000", "--chain", "2000", "--repeats", "1")
+    differences = re.findall(r"largest gradient difference: (\S+)\)", out)
+    assert len(differences) == 1 + (importlib.util.find_spec("torch") is not None), out
+    assert all(float(d) < 1e-9 for d in differences), out
+    assert re.search(r"this engine: +[\d.]+ us/node build\+backward \(garbage collector [\d.]+\)", out), out
+    assert "a chain of 2000 multiplications built and backpropagated" in out
+    assert re.search(r"two-moons step: [\d.]+x", out), out
+
+
+def test_gc_layouts_counts_tracked_objects_per_node():
+    out = run("gc_layouts.py", "--nodes", "3000", "--repeats", "1")
+    tracked = dict(re.findall(r"^ *(.+?): build .*; ([\d.]+) tracked objects per node$", out, re.M))
+    # The engine's layout leaves the node and its parents tuple (a tuple of floats stops being tracked);
+    # the layouts with parents in slots leave the node alone.
+    assert {k: round(float(v)) for k, v in tracked.items()} == {
+        "tuples": 2, "parents in slots": 1, "both in slots": 1}, out
