@@ -147,19 +147,25 @@ def display_name(name: str) -> str:
     return f"{name} {version(name)}" + (" scalars" if name == "torch" else "")
 
 
+class CollectorTimer:
+    """A `gc.callbacks` entry that adds up the seconds spent in the garbage collector."""
+
+    def __init__(self):
+        self.seconds, self._started = 0.0, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:  # called before and after each collection
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+
 def measure(name: str, n_ops: int) -> dict:
     """Time build+backward of the graph in engine `name`, then measure its memory (tracemalloc) separately."""
     leaf, backward, read_grad = ENGINES[name][1]()
     inputs, program = make_program(n_ops)
     gc.collect()
-    collecting = [0.0, 0.0]  # [start of the current collection, seconds spent in collections]
-
-    def timer(phase, info):  # called by the garbage collector before and after each collection
-        if phase == "start":
-            collecting[0] = time.perf_counter()
-        else:
-            collecting[1] += time.perf_counter() - collecting[0]
-
+    timer = CollectorTimer()
     gc.callbacks.append(timer)
     start = time.perf_counter()
     nodes, root = build(leaf, inputs, program)
@@ -175,7 +181,7 @@ def measure(name: str, n_ops: int) -> dict:
     backward(root)
     after, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"us_per_node": seconds / n_nodes * 1e6, "gc_us_per_node": collecting[1] / n_nodes * 1e6,
+    return {"us_per_node": seconds / n_nodes * 1e6, "gc_us_per_node": timer.seconds / n_nodes * 1e6,
             "bytes_after": after / n_nodes, "bytes_peak": peak / n_nodes,
             "nodes": n_nodes, "grads": grads}
 

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import make_program  # noqa: E402
+from bench_engine import CollectorTimer, make_program  # noqa: E402
 
 ONE_ONE, ONE, ZERO = (1.0, 1.0), (1.0,), (0.0,)
 
@@ -72,14 +72,7 @@ def measure(layout: str, n_ops: int) -> dict:
     last = nodes[-1]
     gc.collect()
     tracked_before = len(gc.get_objects())
-    started, spent = [0.0], [0.0]
-
-    def timer(phase, info):
-        if phase == "start":
-            started[0] = time.perf_counter()
-        else:
-            spent[0] += time.perf_counter() - started[0]
-
+    timer = CollectorTimer()
     gc.callbacks.append(timer)
     start = time.perf_counter()
     for op, j in program:  # the operations' values and local derivatives, as the engine computes them
@@ -97,7 +90,7 @@ def measure(layout: str, n_ops: int) -> dict:
     gc.callbacks.remove(timer)
     gc.collect()  # so that tuples of floats, which the collector stops tracking, are not counted
     n = len(program)
-    return {"build_us": seconds / n * 1e6, "gc_us": spent[0] / n * 1e6,
+    return {"build_us": seconds / n * 1e6, "gc_us": timer.seconds / n * 1e6,
             "tracked_per_node": (len(gc.get_objects()) - tracked_before) / n}
 
 
