@@ -56,9 +56,9 @@ def _recording_init(self, *args, **kwargs) -> None:
     _Modes.sites[id(self)] = user_site()
 
 
-def _recording_record(*args) -> Value:
+def _recording_record(*args, **kwargs) -> Value:
     """`engine._record` inside detect_anomaly(): the ordinary node, then where it was made."""
-    node = _plain_record(*args)
+    node = _plain_record(*args, **kwargs)
     _Modes.sites[id(node)] = user_site()
     return node
 
@@ -138,7 +138,7 @@ def ieee_node(op: Op, inputs: tuple, error: Exception) -> Value:
     out = ieee_result(op, xs)
     requires_grad = any(x.requires_grad for x in inputs)
     local_grads = ieee_local_grads(op, xs, out) if requires_grad else ()
-    return engine._record(out, inputs, local_grads, op, requires_grad)
+    return engine._record(out, local_grads, op, requires_grad, *inputs)
 
 
 def _same(a: float, b: float) -> bool:

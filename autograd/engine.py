@@ -162,7 +162,7 @@ def _unary_method(op: Op) -> Callable:
             local_grads = derivative(x, out) if self.requires_grad else ()
         except (ArithmeticError, ValueError) as e:
             return _failed(op, (self,), e)
-        return _record(out, (self,), local_grads, op, self.requires_grad)
+        return _record(out, local_grads, op, self.requires_grad, self)
 
     method.__name__ = str(op)
     method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
@@ -188,7 +188,7 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable:
             local_grads = derivative(x, y, out) if requires_grad else ()
         except (ArithmeticError, ValueError) as e:
             return _failed(op, (self, other), e)
-        return _record(out, (self, other), local_grads, op, requires_grad)
+        return _record(out, local_grads, op, requires_grad, self, other)
 
     method.__name__ = str(op)
     method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
@@ -229,7 +229,7 @@ class Value:
             depends only on constants. A node with parents requires a gradient if any of its parents does
             (`requires_grad=True` there is an error when none does).
 
-    Attributes: `data`, `grad` (filled by `backward()`), `parents`, `local_grads`, `op`, `label`,
+    Attributes: `data`, `grad` (filled by `backward()`), `parents` (read-only), `local_grads`, `op`, `label`,
     `requires_grad`.
 
     A new operation needs no change to the engine:
@@ -237,8 +237,15 @@ class Value:
     (The built-in operations make their nodes with `_record`, which skips the checks of a user's input.)
     """
 
+    # Where the parents are kept: the built-in operations of one or two operands (all but `linear`) keep them
+    # in the slots `_first` and `_second`, with `_many = ()`; every other node (a leaf, `linear`, a user's
+    # operation) keeps them in the tuple `_many`, with `_first = _second = None`. The `parents` property gives
+    # them as a tuple either way. Slots instead of a tuple make a node one object instead of two for Python's
+    # garbage collector, which scans every object that can hold others, cycles or not: it takes the
+    # collector's share of build+backward from about 1 to about 0.55 us per node (README, "Speed and memory").
     # `_walk` is scratch space for backpropagation: a visit mark during the topological sort, then d root/d self.
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "requires_grad", "_walk")
+    __slots__ = ("data", "grad", "_first", "_second", "_many", "local_grads", "op", "label", "requires_grad",
+                 "_walk")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data, parents: tuple = (), local_grads: tuple = (), op: str = "", label: str = "",
@@ -248,12 +255,20 @@ class Value:
         parents, local_grads, op, requires_grad = _check_user_node(parents, local_grads, op, label, requires_grad)
         self.data = data
         self.grad = 0.0
-        self.parents = parents
+        self._first = self._second = None
+        self._many = parents
         self.local_grads = local_grads
         self.op = op
         self.label = label
         self.requires_grad = requires_grad
         self._walk = None
+
+    @property
+    def parents(self) -> tuple:
+        """The `Value`s this one was computed from, in operand order (`a * a` gives `(a, a)`)."""
+        if self._first is None:
+            return self._many
+        return (self._first,) if self._second is None else (self._first, self._second)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -335,16 +350,19 @@ def _accumulate(leaves: list[Value]) -> None:
 _new = object.__new__
 
 
-def _record(data: float, parents: tuple, local_grads: tuple, op: Op, requires_grad: bool) -> Value:
+def _record(data: float, local_grads: tuple, op: Op, requires_grad: bool, first: Value | None = None,
+            second: Value | None = None, many: tuple = ()) -> Value:
     """The node for the result of a built-in operation: `Value(...)` without the checks of a user's input
     (the engine's own floats and tuples need none), so about twice as fast. Only the result is checked:
     an overflow to inf is an error (unless inside `ieee_floats()`)."""
-    if data - data != 0.0:  # inf or nan
-        data = _check_data(data, op, "", parents)
     node = _new(Value)
+    node._first = first
+    node._second = second
+    node._many = many
+    if data - data != 0.0:  # inf or nan
+        data = _check_data(data, op, "", node.parents)
     node.data = data
     node.grad = 0.0
-    node.parents = parents
     node.local_grads = local_grads
     node.op = op
     node.label = ""
@@ -386,14 +404,14 @@ def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
     out = LINEAR.forward(*[p.data for p in parents])
     requires_grad = any(p.requires_grad for p in parents)
     local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
-    return _record(out, parents, local_grads, LINEAR, requires_grad)
+    return _record(out, local_grads, LINEAR, requires_grad, many=parents)
 
 
 def _constant(x):
     """A number as a constant node; a Value as itself; NotImplemented for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         try:
-            return _record(float(x), (), (), "", False)
+            return _record(float(x), (), "", False)
         except OverflowError:  # float() of an int beyond 1.8e308
             raise AutogradError(f"an operand ({type(x).__name__}) too large for a float: its magnitude exceeds "
                                 "1.8e308") from None
@@ -560,8 +578,8 @@ def topological_order(root: Value, _emitted: object = None) -> list[Value]:
         elif node._walk is not emitted:  # first visit: come back to it after its parents
             node._walk = expanded
             stack.append(node)
-            for p in node.parents:
-                if p.requires_grad and p._walk is not expanded and p._walk is not emitted:
+            for p in node._many or (node._first, node._second):  # node.parents, without a call
+                if p is not None and p.requires_grad and p._walk is not expanded and p._walk is not emitted:
                     stack.append(p)
     order.reverse()
     if _emitted is None:
@@ -598,13 +616,16 @@ def backpropagate(root: Value, create_graph: bool = False, into_grad: bool = Fal
         root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
         for node in order:
             g = node._walk  # complete: every node using this one came earlier in the order
-            if not node.parents:
+            first = node._first
+            if first is None and not node._many:
                 leaves.append(node)
                 continue
             if into_grad:
                 node.grad, node._walk = g, None
             local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
-            for parent, local in zip(node.parents, local_grads):
+            # (`node._many or (first, node._second)` is `node.parents` without the property's call; zip stops
+            # after the last local derivative, so a unary node's `_second`, None, is never used.)
+            for parent, local in zip(node._many or (first, node._second), local_grads):
                 if parent.requires_grad:
                     # The chain rule, the one place it is written: d root/d parent += d node/d parent * d root/d node
                     before = parent._walk

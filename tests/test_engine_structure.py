@@ -331,6 +331,59 @@ def test_custom_op_with_several_parents():
     assert grad(g, [x, y]) == [2 * 2.0 * 9.0, 2 * 4.0 * 3.0]
 
 
+@pytest.mark.parametrize("n_parents", [1, 2, 3, 5])
+def test_parents_of_every_arity_in_operand_order_with_gradients(n_parents):
+    """A user's operation keeps its parents in a tuple, whatever their number (the built-in operations keep one
+    or two in slots): `parents` and backward are the same for all. f = sum_i (i + 1) x_i^2 as one custom node,
+    over x_0 = 1, x_1 = 2, ...; a constant is one more parent, to show that it gets no gradient; y = f * f
+    (a built-in node, parents in slots) on top."""
+    xs = [Value(float(i + 1), label=f"x{i}") for i in range(n_parents)]
+    const = Value(7.0, requires_grad=False)
+    parents = tuple(xs) + (const,)
+    f = Value(sum((i + 1) * x.data ** 2 for i, x in enumerate(xs)), parents=parents,
+              local_grads=[2 * (i + 1) * x.data for i, x in enumerate(xs)] + [100.0], op="f")
+    assert f.parents == parents and type(f.parents) is tuple
+    y = f * f  # dy/dx_i = 2 f (2 (i + 1) x_i)
+    y.backward()
+    assert [x.grad for x in xs] == [2 * f.data * 2 * (i + 1) * (i + 1.0) for i in range(n_parents)]
+    assert const.grad == 0.0
+    assert grad(y, xs) == [x.grad for x in xs]
+
+
+def test_parents_of_leaves_and_built_in_operations():
+    a, b = Value(2.0), Value(3.0)
+    assert a.parents == () and (-a).parents == (a,) and (a - b).parents == (a, b) and (b ** a).parents == (b, a)
+    assert (2 - a).parents[1] is a and (2 - a).parents[0].data == 2.0
+    assert linear([a, b], [b, a], 1.0).parents[:4] == (a, b, b, a)
+
+
+def test_parents_cannot_be_reassigned():
+    a = Value(2.0)
+    y = a * 3.0
+    with pytest.raises(AttributeError):
+        y.parents = (a,)
+
+
+def test_a_node_is_one_object_for_the_garbage_collector():
+    """The parents live in the node's slots, not in a tuple of their own, and a tuple of floats
+    (local_grads) stops being tracked: a graph of n operations leaves about n tracked objects, not 2n
+    (README, "Speed and memory")."""
+    import gc
+
+    x = Value(0.3)
+    gc.collect()
+    before = len(gc.get_objects())
+    y, n = x, 20_000
+    for i in range(n // 4):
+        y = ((y * x).tanh() + x).relu() if i % 2 else ((y + x).tanh() * x).relu()
+    gc.collect()
+    per_node = (len(gc.get_objects()) - before) / n
+    assert 0.99 < per_node < 1.01, per_node
+    y.backward()  # and backward leaves none behind
+    gc.collect()
+    assert (len(gc.get_objects()) - before) / n < 1.01
+
+
 # ---------------------------------------------------------------------------------------------------------
 # topological_order
 
