@@ -6,13 +6,14 @@ Builds the graph of bench_engine.py (same recipe, same operations) with three to
 interpreter with the collector at its default settings, and prints the collector's time per node (from
 `gc.callbacks`) and the tracked objects each node leaves behind:
 
-- tuples:  the engine's layout: `parents` and `local_grads` are tuples (the public attributes of issue 2);
-- parents in slots: the parents in two slots of the node, the local derivatives still a tuple;
+- tuples: `parents` and `local_grads` both tuples, as in Karpathy's microgpt `Value` (and this engine's first
+  version);
+- parents in slots: the parents in two slots of the node, the local derivatives still a tuple: this engine's
+  layout (`Value.parents` is a property that makes the tuple when asked; backward reads the slots);
 - both in slots: parents and local derivatives in slots of the node, no tuple per node.
 
-Only the first layout gives `node.parents` as a plain tuple attribute. The others would need properties for
-`parents` and `local_grads`, and a backward loop written out for one, two and more parents. This script
-measures what that would buy; the engine keeps the first layout.
+A tuple that holds only floats (like `local_grads`) stops being tracked by the collector; one that holds nodes
+does not, so the first layout leaves two tracked objects per node and the others one.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def test_bench_engine_engines_agree_on_every_gradient():
 def test_gc_layouts_counts_tracked_objects_per_node():
     out = run("gc_layouts.py", "--nodes", "3000", "--repeats", "1")
     tracked = dict(re.findall(r"^ *(.+?): build .*; ([\d.]+) tracked objects per node$", out, re.M))
-    # The engine's layout leaves the node and its parents tuple (a tuple of floats stops being tracked);
-    # the layouts with parents in slots leave the node alone.
+    # Parents in a tuple leave the node and that tuple (a tuple of floats stops being tracked); the layouts
+    # with parents in slots (the engine's is the second) leave the node alone.
     assert {k: round(float(v)) for k, v in tracked.items()} == {
         "tuples": 2, "parents in slots": 1, "both in slots": 1}, out
