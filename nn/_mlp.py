@@ -18,10 +18,13 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import os
 import random
 from typing import Callable, Sequence
 
 from autograd import Value, linear, zero_grad
+
+from ._files import check_path, read_json, write_atomically
 
 # The activations known by name: every activation of the engine. None and "identity" mean y = z.
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -272,42 +275,49 @@ class MLP:
                 "activations": [layer.activation for layer in self.layers],
                 "bias": self.layers[0].neurons[0].b is not None}
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write the architecture (activations by name) and every parameter to a JSON file.
 
+        An existing file at path survives every failure: the content is checked first (named activations,
+        finite parameters), written to a temporary file in the same folder, flushed to the disk, and only
+        then moved over path in one step (`os.replace`). A full disk or a killed process leaves the old file.
+
         Arguments:
-            path: the file to write.
+            path: the file to write (a str or an os.PathLike).
         """
+        check_path(path, "MLP.save()")
         for k, layer in enumerate(self.layers):
             if not isinstance(layer.activation, str):
                 raise ValueError(f"MLP.save(): layer {k} has the activation {_name(layer.activation)}, a "
                                  "callable, which cannot be saved; only named activations can "
                                  f"({', '.join(ACTIVATIONS)})")
+        for p in self.parameters():
+            _number(p.data, f"MLP.save(): parameter {p.label}")
         content = {"format": _FORMAT, **self._architecture(),
                    "weights": [[[w.data for w in n.w] for n in layer.neurons] for layer in self.layers],
                    "biases": ([[n.b.data for n in layer.neurons] for layer in self.layers]
                               if self.layers[0].neurons[0].b is not None else None)}
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(content, f, allow_nan=False)
+        write_atomically(path, json.dumps(content, allow_nan=False))
 
     @classmethod
-    def load(cls, path) -> MLP:
+    def load(cls, path: str | os.PathLike) -> MLP:
         """A new network from a file written by `save()`.
 
         Arguments:
-            path: the JSON file to read. A malformed file raises ValueError saying what is wrong.
+            path: the JSON file to read (a str or an os.PathLike). A malformed file raises ValueError
+                naming the file and saying what is wrong.
         """
-        content = _read(path)
+        content = _read(path, "MLP.load()")
         return cls.from_weights(content["weights"], content["biases"], content["activations"])
 
-    def load_parameters(self, path) -> None:
+    def load_parameters(self, path: str | os.PathLike) -> None:
         """Replace this network's parameters with those in a file written by `save()`. The file's
         architecture must match this network's; otherwise ValueError says what differs and nothing changes.
 
         Arguments:
-            path: the JSON file to read.
+            path: the JSON file to read (a str or an os.PathLike).
         """
-        content = _read(path)
+        content = _read(path, "MLP.load_parameters()")
         mine = self._architecture()
         for key in ("n_inputs", "layer_sizes", "bias"):
             if content[key] != mine[key]:
@@ -398,16 +408,11 @@ def _check_weights(weights, biases, where: str) -> tuple[list, list | None]:
     return matrices, vectors
 
 
-def _read(path) -> dict:
+def _read(path, function: str) -> dict:
     """The checked content of a file written by `MLP.save()`."""
+    check_path(path, function)
     where = f"MLP file {str(path)!r}"
-    try:
-        with open(path, encoding="utf-8") as f:
-            content = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{where}: not valid JSON ({e})") from None
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{where}: not UTF-8 text ({e})") from None
+    content = read_json(path, where)
     if not isinstance(content, dict):
         raise ValueError(f"{where}: expected a JSON object with keys {sorted(_FILE_KEYS)}, "
                          f"got {type(content).__name__}")
@@ -423,7 +428,9 @@ def _read(path) -> dict:
                          f"{'null' if content['biases'] is None else 'given'}")
     weights, biases = _check_weights(content["weights"], content["biases"], where)
     n_inputs, sizes = len(weights[0][0]), [len(w) for w in weights]
-    if type(content["n_inputs"]) is not int or content["n_inputs"] != n_inputs:
+    if type(content["n_inputs"]) is not int:
+        raise ValueError(f"{where}: n_inputs is {content['n_inputs']!r}, not an integer")
+    if content["n_inputs"] != n_inputs:
         raise ValueError(f"{where}: n_inputs is {content['n_inputs']!r} but weights[0] has {n_inputs} columns")
     if not isinstance(content["layer_sizes"], list) or [type(n) for n in content["layer_sizes"]] != [int] * len(sizes) \
             or content["layer_sizes"] != sizes:
