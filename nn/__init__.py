@@ -5,7 +5,7 @@
 
 - `Neuron`, `Layer`, `MLP`: fully connected networks, numbered and labelled as in the documents (nn._mlp)
 - `SGD`, `Adam`: optimisers (nn._optim)
-- `train`: online or mini-batch training with a history of losses (nn._train)
+- `train`: online or mini-batch training with a history of losses; `TrainingStalledWarning` (nn._train)
 - `functional`: losses and softmax; `datasets`: small datasets generated in code
 """
 
@@ -15,6 +15,7 @@ from ._mlp import Layer as Layer
 from ._mlp import Neuron as Neuron
 from ._optim import SGD as SGD
 from ._optim import Adam as Adam
+from ._train import TrainingStalledWarning as TrainingStalledWarning
 from ._train import train as train
 
-__all__ = ["Neuron", "Layer", "MLP", "SGD", "Adam", "train", "functional", "datasets"]
+__all__ = ["Neuron", "Layer", "MLP", "SGD", "Adam", "train", "TrainingStalledWarning", "functional", "datasets"]

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import random
 import sys
+import warnings
 from typing import Callable, Sequence
 
-from autograd import Value
+from autograd import Value, topological_order
 
 from ._optim import SGD, Optimizer
+
+
+class TrainingStalledWarning(UserWarning):
+    """`train` says once per call, with this warning, that the loss has stopped moving before it fell far:
+    the "network paralysis" of the compilation of articles (file 002: saturated units whose derivative is
+    near 0, so the weights hardly change) or a flat region of the error surface (its "local minima" and
+    plateaus). Silence it with `warnings.simplefilter("ignore", nn.TrainingStalledWarning)`."""
+
+
+STALL_WINDOW = 20      # epochs over which the loss is looked at; checked every STALL_WINDOW epochs
+STALL_RTOL = 1e-4      # the loss "has stopped moving" if it changed by less than this, relative, over the window
+SATURATED = 0.01       # a tanh or sigmoid is saturated where its derivative is below 1% of its largest value
 
 
 def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callable, epochs: int = 1,
@@ -38,8 +52,13 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
 
     Returns the history: for every epoch, the mean over the examples of the loss computed during that epoch
     (each batch's loss before its update).
+
+    Warns once (`TrainingStalledWarning`) when the loss has stopped moving (over 20 epochs, by less than 1
+    part in 10^4) while it is still at least half its first epoch's value, or while most tanh and sigmoid
+    units are saturated: the compilation of articles' "network paralysis" and "local minima" (file 002).
     """
-    if len(inputs) != len(targets) or not inputs:
+    _check_arguments(model, inputs, targets, loss_fn, lr, optimizer)
+    if len(inputs) != len(targets) or len(inputs) == 0:
         raise ValueError(f"train(): {len(inputs)} inputs and {len(targets)} targets; they must be equally many, "
                          "and at least one")
     if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool) or epochs < 0:
@@ -55,6 +74,7 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
     rng = random.Random(seed)
     order = list(range(len(inputs)))
     history = []
+    stalled = False
     bar = _progress_bar(epochs, progress)
     for _ in range(epochs):
         if shuffle:
@@ -68,12 +88,63 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
             optimizer.step()
             total += loss.data * len(batch)
         history.append(total / len(order))
+        if not stalled and len(history) % STALL_WINDOW == 0:
+            stalled = _warn_if_stalled(history, loss, lr)
         if bar is not None:
             bar.update()
             bar.set_postfix(loss=history[-1], refresh=False)  # tqdm redraws at most every 0.1 s
     if bar is not None:
         bar.close()
     return history
+
+
+def _check_arguments(model, inputs, targets, loss_fn, lr, optimizer) -> None:
+    """TypeError or ValueError naming the argument and its value, before anything deep inside fails."""
+    if not callable(model):
+        raise TypeError(f"train(): model must be callable (e.g. an nn.MLP), got {model!r}")
+    for name, value in (("inputs", inputs), ("targets", targets)):
+        if isinstance(value, (str, bytes, dict)) or not (hasattr(value, "__len__") and hasattr(value, "__getitem__")):
+            raise TypeError(f"train(): {name} must be a list with one entry per example, got {value!r}")
+    if not callable(loss_fn):
+        raise TypeError(f"train(): loss_fn must be a function loss_fn(outputs, target) -> Value "
+                        f"(e.g. nn.functional.mse_half), got {loss_fn!r}")
+    if lr is not None:
+        if not isinstance(lr, numbers.Real) or isinstance(lr, bool) or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"train(): lr must be a finite number > 0, got {lr!r}")
+        if not callable(getattr(model, "parameters", None)):
+            raise TypeError(f"train(): model {model!r} has no parameters() method, which lr needs; give "
+                            "optimizer=SGD(parameters, lr) instead")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(f"train(): optimizer must be an nn optimiser (SGD, Adam), got {optimizer!r}")
+
+
+def _warn_if_stalled(history: list[float], loss: Value, lr: float | None) -> bool:
+    """Warn (TrainingStalledWarning) and return True if the loss has stopped moving over the last
+    STALL_WINDOW epochs while it is still at least half its first value, or while most tanh and sigmoid units
+    of the last batch are saturated; `loss` is the last batch's loss, whose graph shows the units."""
+    recent = history[-STALL_WINDOW:]
+    last = history[-1]
+    if max(recent) - min(recent) > STALL_RTOL * abs(last) or last <= 1e-3 * history[0]:
+        return False  # still moving, or it has fallen a thousandfold: nothing to say
+    units = [node for node in topological_order(loss) if node.op in ("tanh", "sigmoid")]
+    slopes = [node.local_grads[0] / (1.0 if node.op == "tanh" else 0.25) for node in units]
+    saturated = sum(slope < SATURATED for slope in slopes)
+    if last < 0.5 * history[0] and 2 * saturated <= len(units):
+        return False  # it has learnt something and its units still pass gradients: a minimum, perhaps the one
+    if 2 * saturated > len(units):
+        cause = (f"{saturated} of the {len(units)} tanh and sigmoid units of the last batch are saturated "
+                 f"(derivative below {SATURATED:.0%} of its largest value), and the error sent back is proportional "
+                 "to that derivative, so the weights hardly change: the \"network paralysis\" of file 002.")
+    else:
+        cause = ("The error surface is flat here: gradient descent has stopped on a plateau or in a local "
+                 "minimum (file 002, \"local minima\"), or the network cannot represent the data at all (one "
+                 "neuron cannot learn XOR).")
+    rate = f"lr={lr:g} now" if lr is not None else "the optimiser's"
+    warnings.warn(f"train(): the loss has stopped moving: {last:.6g} in epoch {len(history)}, the same to "
+                  f"1 part in 10^4 over the last {STALL_WINDOW} epochs (epoch 1: {history[0]:.6g}). {cause} Try a "
+                  f"smaller learning rate ({rate}), other initial weights (another seed, or smaller ones), or "
+                  "momentum.", TrainingStalledWarning, stacklevel=3)
+    return True
 
 
 def _batch_loss(model, inputs, targets, loss_fn, batch: list[int]) -> Value:

@@ -1,13 +1,15 @@
 """nn.train: online and mini-batch updates against PyTorch (float64) written out step by step, the history
-of losses, learning XOR and two moons, the datasets, and train's errors."""
+of losses, learning XOR and two moons, the datasets, train's errors, and its warning when the loss stalls."""
 
 import math
 import re
+import warnings
 
 import pytest
 import torch
 
-from nn import MLP, SGD, Adam, datasets, train
+from autograd import Value
+from nn import MLP, SGD, Adam, TrainingStalledWarning, datasets, train
 from nn import functional as F
 
 
@@ -217,3 +219,143 @@ def test_two_moons_is_seeded():
         datasets.two_moons(1)
     with pytest.raises(ValueError, match="noise must be a finite number >= 0, got -0.1"):
         datasets.two_moons(10, noise=-0.1)
+
+
+# ------------------------------------------------------------------------------------------------------
+# A stalled loss: "network paralysis" and "local minima" (file 002), said once
+
+def _torch_online_bce(model, inputs, targets, lr, epochs):
+    """Online gradient descent on -[t log o + (1 - t) log(1 - o)] for a tanh network with a sigmoid output,
+    in PyTorch float64; returns the outputs for every input after training."""
+    weights, biases = _torch_copy(model)
+
+    def forward(x):
+        y = torch.tensor(x, dtype=torch.float64)
+        for k, (w, b) in enumerate(zip(weights, biases)):
+            y = w @ y + b
+            y = torch.sigmoid(y) if k == len(weights) - 1 else torch.tanh(y)
+        return y
+
+    for _ in range(epochs):
+        for x, t in zip(inputs, targets):
+            loss = torch.nn.functional.binary_cross_entropy(forward(x), torch.tensor(t, dtype=torch.float64))
+            gradients = torch.autograd.grad(loss, weights + biases)
+            with torch.no_grad():
+                for p, g in zip(weights + biases, gradients):
+                    p -= lr * g
+    with torch.no_grad():
+        return [forward(x).item() for x in inputs]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_xor_with_binary_cross_entropy_at_rate_half_stalls_and_train_says_so_once(seed):
+    inputs, targets = datasets.xor()
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    expected = _torch_online_bce(model, inputs, targets, lr=0.5, epochs=300)
+    with pytest.warns(TrainingStalledWarning) as record:
+        train(model, inputs, targets, F.binary_cross_entropy, epochs=300, lr=0.5)
+    assert len(record) == 1
+    message = str(record[0].message)
+    for words in ["train(): the loss has stopped moving", "local minim", "file 002", "smaller learning rate",
+                  "lr=0.5 now", "other initial weights"]:
+        assert words in message
+    outputs = [model(x)[0].data for x in inputs]
+    assert outputs == pytest.approx(expected, abs=1e-9)  # PyTorch, the same 1200 updates
+    assert [round(o, 3) for o in expected] == [0.496] * 4  # the issue's 0.496 for every input
+
+
+@pytest.mark.parametrize("seed, lr", [(1, 0.5), (2, 0.5), (0, 0.1), (1, 0.1), (2, 0.1), (3, 0.1)])
+def test_xor_that_learns_gets_no_warning(seed, lr):
+    inputs, targets = datasets.xor()
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingStalledWarning)
+        train(model, inputs, targets, F.binary_cross_entropy, epochs=300, lr=lr)
+    assert [model(x)[0].data > 0.5 for x in inputs] == [False, True, True, False]
+
+
+def test_saturated_sigmoids_are_named_network_paralysis():
+    # notebook 06's 2-4-1 sigmoid network with its initial weights multiplied by 100
+    inputs, targets = datasets.xor()
+    model = MLP(2, [4, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    for p in model.parameters():
+        p.data *= 100
+    with pytest.warns(TrainingStalledWarning, match="network paralysis") as record:
+        train(model, inputs, targets, F.mse_half, epochs=100, lr=1.0)
+    assert len(record) == 1
+    # independently: the slopes sigma'(z) of the five units on the last example, (1, 1), in numpy
+    import numpy as np
+    w1 = np.array([[w.data for w in n.w] for n in model.layers[0].neurons])
+    b1 = np.array([n.b.data for n in model.layers[0].neurons])
+    hidden = 1 / (1 + np.exp(-(w1 @ np.array([1.0, 1.0]) + b1)))
+    out = model.layers[1].neurons[0]
+    z_out = np.dot([w.data for w in out.w], hidden) + out.b.data
+    slopes = np.append(hidden * (1 - hidden), np.exp(-z_out) / (1 + np.exp(-z_out)) ** 2) / 0.25
+    saturated = int((slopes < 0.01).sum())
+    assert saturated > len(slopes) / 2
+    assert f"{saturated} of the 5 tanh and sigmoid units of the last batch are saturated" in str(record[0].message)
+
+
+def test_the_warning_can_be_silenced_and_is_a_user_warning():
+    assert issubclass(TrainingStalledWarning, UserWarning)
+    inputs, targets = datasets.xor()
+    model = MLP(2, [1], output_activation="sigmoid", seed=0)  # one neuron cannot learn XOR
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", TrainingStalledWarning)
+        train(model, inputs, targets, F.mse_half, epochs=400, lr=1.0)
+    assert record == []
+
+
+def test_no_warning_when_the_loss_reaches_zero():
+    # a linear neuron fits y = x1 + x2 exactly; a loss creeping towards 0 is nothing to warn about
+    model = MLP(2, [1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingStalledWarning)
+        history = train(model, [[1.0, 4.0], [2.0, 7.0], [3.0, 5.0]], [[5.0], [9.0], [8.0]], F.mse_half,
+                        epochs=3000, lr=0.04, batch_size=3)
+    assert history[-1] < 1e-9 * history[0]
+
+
+# ------------------------------------------------------------------------------------------------------
+# Bad arguments: a TypeError or ValueError naming train(), the argument and its value
+
+class _NoParameters:
+    def __call__(self, x):
+        return [Value(1.0)]
+
+
+@pytest.mark.parametrize("change, error, message", [
+    ({"model": 5}, TypeError, "train(): model must be callable (e.g. an nn.MLP), got 5"),
+    ({"model": _NoParameters()}, TypeError, "has no parameters() method, which lr needs"),
+    ({"inputs": 5}, TypeError, "train(): inputs must be a list with one entry per example, got 5"),
+    ({"inputs": "ab"}, TypeError, "train(): inputs must be a list with one entry per example, got 'ab'"),
+    ({"targets": None}, TypeError, "train(): targets must be a list with one entry per example, got None"),
+    ({"targets": {0: 1}}, TypeError, "train(): targets must be a list with one entry per example, got {0: 1}"),
+    ({"inputs": [], "targets": []}, ValueError, "train(): 0 inputs and 0 targets"),
+    ({"loss_fn": "mse"}, TypeError, "train(): loss_fn must be a function loss_fn(outputs, target) -> Value "
+                                    "(e.g. nn.functional.mse_half), got 'mse'"),
+    ({"lr": -0.1}, ValueError, "train(): lr must be a finite number > 0, got -0.1"),
+    ({"lr": 0}, ValueError, "train(): lr must be a finite number > 0, got 0"),
+    ({"lr": float("nan")}, ValueError, "train(): lr must be a finite number > 0, got nan"),
+    ({"lr": "0.1"}, ValueError, "train(): lr must be a finite number > 0, got '0.1'"),
+    ({"lr": True}, ValueError, "train(): lr must be a finite number > 0, got True"),
+    ({"lr": None, "optimizer": "sgd"}, TypeError, "train(): optimizer must be an nn optimiser (SGD, Adam), "
+                                                  "got 'sgd'"),
+    ({"epochs": 2.5}, ValueError, "train(): epochs must be an integer >= 0, got 2.5"),
+    ({"batch_size": -3}, ValueError, "train(): batch_size must be None or a positive integer, got -3"),
+])
+def test_bad_arguments_are_named(change, error, message):
+    arguments = {"model": MLP(1, [1], seed=0), "inputs": [[1.0], [2.0]], "targets": [[1.0], [2.0]],
+                 "loss_fn": F.mse_half, "lr": 0.1, **change}
+    with pytest.raises(error, match=re.escape(message)):
+        train(**arguments)
+
+
+def test_numpy_arrays_are_accepted_as_inputs_and_targets():
+    import numpy as np
+    model = MLP(2, [1], seed=0)
+    reference = MLP(2, [1], seed=0)
+    inputs, targets = [[1.0, 4.0], [2.0, 7.0]], [[5.0], [9.0]]
+    history = train(model, np.array(inputs), np.array(targets), F.mse_half, epochs=2, lr=0.01)
+    assert history == train(reference, inputs, targets, F.mse_half, epochs=2, lr=0.01)
