@@ -373,8 +373,32 @@ def test_f_that_ignores_an_input_gets_gradient_zero():
 
 
 def test_f_that_leaves_the_graph_fails_with_an_explanation():
-    with pytest.raises(GradcheckError, match=r"input 1 \(x1\).*used outside Value operations"):
+    with pytest.raises(GradcheckError, match=r"input 1 \(x1\).*does not contain x1.*float\(\) or the math"):
         gradcheck(lambda x, y: x * y.data, [1.0, 2.0])
+
+
+def test_math_exp_instead_of_value_exp_is_explained():
+    # x e^x has the derivative (1 + x) e^x = 5.4366 at 1; with math.exp the engine sees x * (a constant e^x)
+    # and gives e = 2.7183: the input still reaches the result, by one path instead of two.
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda x: x * math.exp(x), [1.0], names=["x"])
+    row = caught.value.result.rows[0]
+    assert row.analytic == pytest.approx(math.e) and row.numeric == pytest.approx(2 * math.e, rel=1e-6)
+    message = str(caught.value)
+    assert "depends on x by fewer paths than the numeric derivative shows" in message
+    assert "float() or the math module (math.exp(x) instead of x.exp())" in message
+    assert "(2.7182818 -> 2.7182845)" in message  # the constant e^x, and e^(1 + 1e-6) = 2.71828454657
+    # the same through a model's loss, and for an input the graph does not reach at all
+    with pytest.raises(GradcheckError, match="w1 by fewer paths"):
+        gradcheck_model(TinyModel(), lambda m: m.w1 * math.tanh(m.w1) + m.b * m.w2)
+    with pytest.raises(GradcheckError, match="does not contain x0, yet the result changes with it"):
+        gradcheck(lambda x: Value(math.sin(x)) * 2, [0.5])
+
+
+def test_a_wrong_custom_derivative_is_not_blamed_on_leaving_the_graph():
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(wrong_product, [1.5, -0.7])
+    assert "left the graph" not in str(caught.value)
 
 
 def test_steps_that_leave_the_domain_name_the_input_and_the_point():
@@ -402,6 +426,41 @@ def test_bad_settings():
         eps_sweep(f, [1.0], index=2)
     with pytest.raises(ValueError, match="method = 'backward'"):
         eps_sweep(f, [1.0], method="backward")
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: gradcheck("str", [1.0]), TypeError, "gradcheck: f must be a function, not str 'str'"),
+    (lambda: gradgradcheck(None, [1.0]), TypeError, "gradgradcheck: f must be a function, not NoneType"),
+    (lambda: gradcheck(lambda x: x, [1.0], eps=True), ValueError, "gradcheck: eps = True must be a positive"),
+    (lambda: gradcheck(lambda x: x, [1.0], atol=False), ValueError, "gradcheck: atol = False must be a number"),
+    (lambda: gradcheck(lambda x: x, [1.0], rtol="1"), ValueError, "gradcheck: rtol = '1' must be a number"),
+    (lambda: gradcheck(lambda x, y: x * y, [1.0], names=["a"]), TypeError,
+     r"gradcheck: f\(x, y\) cannot take the 1 argument a \(missing a required argument: 'y'\)"),
+    (lambda: gradcheck(lambda x: x, [1.0, 2.0]), TypeError,
+     r"gradcheck: f\(x\) cannot take the 2 arguments x0, x1 \(too many positional arguments\)"),
+    (lambda: gradgradcheck(lambda x: x, [1.0, 2.0]), TypeError, r"gradgradcheck: f\(x\) cannot take"),
+    (lambda: eps_sweep(lambda: Value(1.0), [1.0]), TypeError, r"eps_sweep: f\(\) cannot take the 1 argument"),
+    (lambda: gradcheck_model(TinyModel(), lambda: 1.0), TypeError,
+     r"gradcheck_model: loss_fn\(\) cannot take the 1 argument model"),
+    (lambda: gradcheck_model(TinyModel(), 5), TypeError, "gradcheck_model: loss_fn must be a function, not int 5"),
+])
+def test_bad_functions_and_settings_name_the_function_argument_and_value(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_many_inputs_cost_two_evaluations_each_and_the_failure_points_to_directions():
+    calls = []
+
+    def f(*xs):  # sum of sin(x_i) (little curvature: no second look at any input), and the wrong x7^2
+        calls.append(1)
+        total = sum((x.sin() for x in xs), Value(0.0, requires_grad=False))
+        return total + Value(xs[7].data ** 2, (xs[7],), (3 * xs[7].data,), "wrong_square")
+    with pytest.raises(GradcheckError, match=r"Checking 120 inputs one by one needs 241 evaluations of f; "
+                                             r"directions=k checks k random directions with 2k \+ 1"):
+        gradcheck(f, [0.01 * i for i in range(120)])
+    assert len(calls) == 1 + 2 * 120 + 1  # the point, two per input, and one to explain the failure of x7
+    assert "directions=k" in gradcheck.__doc__ and "2,001 rebuilds" in gradcheck.__doc__
 
 
 def test_gradgradcheck_needs_value_local_grads_in_custom_operations():
