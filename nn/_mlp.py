@@ -20,7 +20,7 @@ import math
 import numbers
 import os
 import random
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from autograd import Value, linear, zero_grad
 
@@ -44,18 +44,20 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 Activation = str | Callable[[Value], Value] | None
 
 
-def _activation(activation: Activation, where: str) -> tuple[str | Callable, Callable | None]:
+def _activation(activation: Activation, where: str,
+                argument: str = "activation") -> tuple[str | Callable, Callable | None]:
     """(the activation as stored on a neuron: a name or a callable, the function to apply or None)."""
     if activation is None:
         return "identity", None
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
-            raise ValueError(f"{where}: unknown activation {activation!r}; valid names: "
+            raise ValueError(f"{where}: {argument}={activation!r} is not a known activation; valid names: "
                              f"{', '.join(ACTIVATIONS)} (or None, or a callable Value -> Value)")
         return activation, ACTIVATIONS[activation]
     if callable(activation):
         return activation, activation
-    raise TypeError(f"{where}: activation {activation!r} must be a name, None or a callable Value -> Value")
+    raise TypeError(f"{where}: {argument} must be a name, None or a callable Value -> Value, "
+                    f"got {activation!r} ({type(activation).__name__})")
 
 
 def _weight_label(i: int, j: int) -> str:
@@ -67,20 +69,35 @@ def _name(activation) -> str:
 
 
 def _check_count(name: str, n, where: str) -> int:
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+        raise TypeError(f"{where}: {name} must be a positive integer, got {n!r} ({type(n).__name__})")
+    if n < 1:
         raise ValueError(f"{where}: {name} must be a positive integer, got {n!r}")
     return int(n)
 
 
-def _as_inputs(xs, numbers_of_inputs: Sequence[int], where: str) -> list[Value]:
+def _check_flag(name: str, flag, where: str) -> bool:
+    if not isinstance(flag, bool):
+        raise TypeError(f"{where}: {name} must be True or False, got {flag!r} ({type(flag).__name__})")
+    return flag
+
+
+def _check_list(name: str, items, where: str, example: str) -> list:
+    """items as a list, if it is a list-like collection (a str, a dict or a single number is not)."""
+    if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: {name} must be a list, e.g. {example}, got {items!r} ({type(items).__name__})")
+    return list(items)
+
+
+def _as_inputs(xs, givenof_inputs: Sequence[int], where: str) -> list[Value]:
     """The inputs as Values; numbers become constants labelled x{i}. Checks their count."""
     if isinstance(xs, (Value, numbers.Real)):
         xs = [xs]
-    xs = list(xs)
-    if len(xs) != len(numbers_of_inputs):
-        raise ValueError(f"{where}: expected {len(numbers_of_inputs)} inputs, got {len(xs)}")
+    xs = _check_list("the inputs", xs, where, "[0.5, -1.0]")
+    if len(xs) != len(givenof_inputs):
+        raise ValueError(f"{where}: expected {len(givenof_inputs)} inputs, got {len(xs)}")
     values = []
-    for x, i in zip(xs, numbers_of_inputs):
+    for x, i in zip(xs, givenof_inputs):
         if isinstance(x, Value):
             values.append(x)
         elif isinstance(x, numbers.Real) and not isinstance(x, bool):
@@ -109,12 +126,11 @@ class Neuron:
                  rng: random.Random | None = None, number: int | None = None,
                  input_numbers: Sequence[int] | None = None):
         n_inputs = _check_count("n_inputs", n_inputs, "Neuron()")
-        rng = rng if rng is not None else random.Random()
-        self.input_numbers = list(input_numbers) if input_numbers is not None else list(range(1, n_inputs + 1))
-        if len(self.input_numbers) != n_inputs:
-            raise ValueError(f"Neuron(): {n_inputs} inputs but {len(self.input_numbers)} input_numbers")
-        self.number = number if number is not None else n_inputs + 1
-        self.activation, self._f = _activation(activation, f"Neuron {self.number}")
+        _check_flag("bias", bias, "Neuron()")
+        rng = _check_rng(rng, "Neuron()")
+        self.input_numbers = _check_numbers(input_numbers, n_inputs, "Neuron()")
+        self.number = _check_count("number", number, "Neuron()") if number is not None else n_inputs + 1
+        self.activation, self._f = _activation(activation, "Neuron()")
         bound = 1.0 / math.sqrt(n_inputs)  # uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)), as torch.nn.Linear
         self.w = [Value(rng.uniform(-bound, bound), label=_weight_label(i, self.number))
                   for i in self.input_numbers]
@@ -162,9 +178,11 @@ class Layer:
                  input_numbers: Sequence[int] | None = None):
         n_inputs = _check_count("n_inputs", n_inputs, "Layer()")
         n_outputs = _check_count("n_outputs", n_outputs, "Layer()")
-        rng = rng if rng is not None else random.Random()
-        input_numbers = list(input_numbers) if input_numbers is not None else list(range(1, n_inputs + 1))
-        first = first_number if first_number is not None else n_inputs + 1
+        _check_flag("bias", bias, "Layer()")
+        _activation(activation, "Layer()")
+        rng = _check_rng(rng, "Layer()")
+        input_numbers = _check_numbers(input_numbers, n_inputs, "Layer()")
+        first = _check_count("first_number", first_number, "Layer()") if first_number is not None else n_inputs + 1
         self.neurons = [Neuron(n_inputs, activation, bias, rng, first + k, input_numbers)
                         for k in range(n_outputs)]
         self.activation = self.neurons[0].activation
@@ -208,13 +226,15 @@ class MLP:
     def __init__(self, n_inputs: int, layer_sizes: Sequence[int], activation: Activation | list = "tanh",
                  output_activation: Activation = None, bias: bool = True, seed: int | None = None):
         self.n_inputs = _check_count("n_inputs", n_inputs, "MLP()")
-        if isinstance(layer_sizes, numbers.Integral):
-            raise TypeError(f"MLP(): layer_sizes must be a list of layer widths, e.g. [{layer_sizes}], "
-                            f"not {layer_sizes!r}")
+        example = f"[{layer_sizes}]" if isinstance(layer_sizes, numbers.Integral) else "[3, 1]"
+        layer_sizes = _check_list("layer_sizes", layer_sizes, "MLP()", example)
         sizes = [_check_count(f"layer_sizes[{k}]", n, "MLP()") for k, n in enumerate(layer_sizes)]
         if not sizes:
             raise ValueError("MLP(): layer_sizes is empty; give at least the output layer's size")
         activations = _layer_activations(activation, output_activation, len(sizes))
+        _check_flag("bias", bias, "MLP()")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise TypeError(f"MLP(): seed must be an integer or None, got {seed!r} ({type(seed).__name__})")
         rng = random.Random(seed)
         self.layers = []
         inputs = list(range(1, self.n_inputs + 1))
@@ -261,6 +281,34 @@ class MLP:
         """Reset every parameter's `.grad` to 0."""
         zero_grad(self.parameters())
 
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by its label, in the order of `parameters()`: {"w13": 0.1, ..., "b3": 0.2}.
+
+        As PyTorch's `state_dict()` (a name for each tensor), with a label for each number; the dict is a
+        copy: changing it changes no parameter.
+        """
+        return {p.label: p.data for p in self.parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Set every parameter from a dict of the form `state_dict()` returns. The dict must have exactly this
+        network's labels and a finite number for each (checked as the numbers of a model file); otherwise
+        ValueError or TypeError says what is wrong and no parameter changes.
+
+        Arguments:
+            state: label -> number, e.g. another network's `state_dict()` of the same architecture.
+        """
+        where = "MLP.load_state_dict()"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{where}: state must be a dict of label -> number (as state_dict() returns), "
+                            f"got {state!r} ({type(state).__name__})")
+        labels = [p.label for p in self.parameters()]
+        missing = [label for label in labels if label not in state]
+        unexpected = [key for key in state if key not in set(labels)]
+        if missing or unexpected:
+            raise ValueError(f"{where}: state has labels that do not fit this network {self!r}: "
+                             f"missing {missing}, unexpected {unexpected!r}")
+        self._set([_number(state[label], f"{where}: state[{label!r}]") for label in labels])
+
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         activations = ", ".join(_name(layer.activation) for layer in self.layers)
@@ -293,10 +341,11 @@ class MLP:
                                  f"({', '.join(ACTIVATIONS)})")
         for p in self.parameters():
             _number(p.data, f"MLP.save(): parameter {p.label}")
-        content = {"format": _FORMAT, **self._architecture(),
+        architecture = self._architecture()
+        content = {"format": _FORMAT, **architecture,
                    "weights": [[[w.data for w in n.w] for n in layer.neurons] for layer in self.layers],
-                   "biases": ([[n.b.data for n in layer.neurons] for layer in self.layers]
-                              if self.layers[0].neurons[0].b is not None else None)}
+                   "biases": ([[n.b.data for n in layer.neurons if n.b is not None] for layer in self.layers]
+                              if architecture["bias"] else None)}
         write_atomically(path, json.dumps(content, allow_nan=False))
 
     @classmethod
@@ -331,12 +380,13 @@ class MLP:
 
     def _assign(self, weights: list, biases: list | None) -> None:
         """Set every parameter from checked matrices of the right shapes."""
-        for k, layer in enumerate(self.layers):
-            for j, neuron in enumerate(layer.neurons):
-                for w, value in zip(neuron.w, weights[k][j]):
-                    w.data = value
-                if neuron.b is not None:
-                    neuron.b.data = biases[k][j]
+        self._set([value for k, matrix in enumerate(weights) for j, row in enumerate(matrix)
+                   for value in (row + [biases[k][j]] if biases is not None else row)])
+
+    def _set(self, values: list[float]) -> None:
+        """Set every parameter, in the order of `parameters()`, from checked numbers."""
+        for p, value in zip(self.parameters(), values, strict=True):
+            p.data = value
 
 
 _FORMAT = "nn.MLP/1"
@@ -344,14 +394,37 @@ _FILE_KEYS = {"format", "n_inputs", "layer_sizes", "activations", "bias", "weigh
 
 
 def _layer_activations(activation, output_activation, n_layers: int) -> list:
+    """One activation per layer, each checked (also those a one-layer network does not use)."""
     if isinstance(activation, (list, tuple)):
         if output_activation is not None:
             raise ValueError("MLP(): with a list of activations (one per layer, the output layer included) "
                              f"leave output_activation as None, got {output_activation!r}")
         if len(activation) != n_layers:
             raise ValueError(f"MLP(): {len(activation)} activations for {n_layers} layers; give one per layer")
+        for k, a in enumerate(activation):
+            _activation(a, "MLP()", f"activation[{k}]")
         return list(activation)
+    _activation(activation, "MLP()")
+    _activation(output_activation, "MLP()", "output_activation")
     return [activation] * (n_layers - 1) + [output_activation]
+
+
+def _check_rng(rng, where: str) -> random.Random:
+    if rng is None:
+        return random.Random()
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"{where}: rng must be a random.Random or None, got {rng!r} ({type(rng).__name__})")
+    return rng
+
+
+def _check_numbers(input_numbers, n_inputs: int, where: str) -> list[int]:
+    """The numbers of the neurons feeding a neuron or layer: n_inputs positive integers (default 1..n)."""
+    if input_numbers is None:
+        return list(range(1, n_inputs + 1))
+    given = _check_list("input_numbers", input_numbers, where, str(list(range(1, n_inputs + 1))))
+    if len(given) != n_inputs:
+        raise ValueError(f"{where}: {n_inputs} inputs but {len(given)} input_numbers ({input_numbers!r})")
+    return [_check_count(f"input_numbers[{k}]", i, where) for k, i in enumerate(given)]
 
 
 def _number(x, where: str) -> float:

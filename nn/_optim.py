@@ -14,12 +14,15 @@ from autograd import AutogradError, Value, zero_grad
 
 
 def _check_rate(name: str, x, where: str, upper: float | None = None, positive: bool = False) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not math.isfinite(x):
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        raise TypeError(f"{where}: {name} must be a finite number, got {x!r} ({type(x).__name__})")
+    value = float(x)
+    if not math.isfinite(value):
         raise ValueError(f"{where}: {name} must be a finite number, got {x!r}")
-    if x < 0 or (positive and x == 0) or (upper is not None and x >= upper):
+    if value < 0 or (positive and value == 0) or (upper is not None and value >= upper):
         bounds = f"{'> 0' if positive else '>= 0'}" + (f" and < {upper}" if upper is not None else "")
         raise ValueError(f"{where}: {name} must be {bounds}, got {x!r}")
-    return float(x)
+    return value
 
 
 class Optimizer:
@@ -32,6 +35,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value]):
         where = type(self).__name__ + "()"
+        if isinstance(params, (Value, str, bytes)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{where}: params must be a list of Values, e.g. model.parameters() or [w], "
+                            f"got {params!r} ({type(params).__name__})")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{where}: the parameter list is empty")
@@ -53,12 +59,16 @@ class Optimizer:
     def _gradients(self) -> list[float]:
         """Every parameter's gradient, which must be a number: after `backward(create_graph=True)` it is a
         `Value` (a graph for higher derivatives), which an update must not silently turn into a number."""
+        where = f"{type(self).__name__}.step()"
         for p in self.params:
             if isinstance(p.grad, Value):
-                raise TypeError(f"{type(self).__name__}.step(): the gradient of {p.label or repr(p)} is a Value "
+                raise TypeError(f"{where}: the gradient of {p.label or repr(p)} is a Value "
                                 "(left by backward(create_graph=True)); run backward() without create_graph "
                                 "before a step")
-        return [p.grad for p in self.params]
+            if not isinstance(p.grad, numbers.Real) or isinstance(p.grad, bool):
+                raise TypeError(f"{where}: the gradient of {p.label or repr(p)} is {p.grad!r} "
+                                f"({type(p.grad).__name__}), not a number; backward() sets gradients")
+        return [float(p.grad) for p in self.params]
 
     def _apply(self, new_values: list[float]) -> None:
         """Set every parameter's `.data` to its new value, or none of them if one is not finite."""
@@ -95,6 +105,7 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """w <- w + dw with dw = -lr dE/dw + momentum dw_prev, for every parameter."""
+        self.lr = _check_rate("lr", self.lr, "SGD.step()", positive=True)  # it may have been changed
         changes = [-self.lr * g + self.momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
                    for g, previous in zip(self._gradients(), self.changes)]
         self._apply([p.data + change for p, change in zip(self.params, changes)])
@@ -129,6 +140,7 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam update of every parameter."""
+        self.lr = _check_rate("lr", self.lr, "Adam.step()", positive=True)  # it may have been changed
         beta1, beta2 = self.betas
         t = self.t + 1
         grads = self._gradients()

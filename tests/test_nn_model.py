@@ -142,8 +142,6 @@ def test_constructor_errors():
         MLP(2, [])
     with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be a positive integer, got 0"):
         MLP(2, [3, 0])
-    with pytest.raises(ValueError, match="n_inputs must be a positive integer, got 2.5"):
-        MLP(2.5, [1])
     with pytest.raises(ValueError, match="2 activations for 3 layers"):
         MLP(2, [3, 3, 1], activation=["tanh", "relu"])
     with pytest.raises(ValueError, match="leave output_activation as None"):
@@ -151,11 +149,10 @@ def test_constructor_errors():
 
 
 def test_unknown_activation_lists_the_valid_names():
-    with pytest.raises(ValueError, match="unknown activation 'tahn'; valid names: tanh, sigmoid, relu") as e:
+    with pytest.raises(ValueError, match="activation='tahn' is not a known activation; valid names: tanh, "
+                                         "sigmoid, relu") as e:
         MLP(2, [1], activation="tahn", output_activation="tahn")
     assert "mish" in str(e.value) and "identity" in str(e.value)
-    with pytest.raises(TypeError, match="activation 3 must be a name"):
-        MLP(2, [1], output_activation=3)
 
 
 # ------------------------------------------------------------------------------------------------------

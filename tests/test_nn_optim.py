@@ -103,8 +103,6 @@ def test_zero_grad_after_backward():
     (lambda p: SGD(p, lr=0), "SGD(): lr must be > 0, got 0"),
     (lambda p: SGD(p, lr=-0.1), "SGD(): lr must be > 0, got -0.1"),
     (lambda p: SGD(p, lr=float("nan")), "SGD(): lr must be a finite number, got nan"),
-    (lambda p: SGD(p, lr=True), "SGD(): lr must be a finite number, got True"),
-    (lambda p: SGD(p, lr="0.1"), "SGD(): lr must be a finite number, got '0.1'"),
     (lambda p: SGD(p, lr=0.1, momentum=-0.5), "SGD(): momentum must be >= 0 and < 1.0, got -0.5"),
     (lambda p: SGD(p, lr=0.1, momentum=1.0), "SGD(): momentum must be >= 0 and < 1.0, got 1.0"),
     (lambda p: Adam(p, lr=0), "Adam(): lr must be > 0"),
@@ -121,8 +119,6 @@ def test_parameter_list_errors():
     w = Value(1.0, label="w")
     with pytest.raises(ValueError, match="SGD\\(\\): the parameter list is empty"):
         SGD([], lr=0.1)
-    with pytest.raises(TypeError, match="Adam\\(\\): parameter 1 is 2.0, not a Value"):
-        Adam([w, 2.0])
     with pytest.raises(ValueError, match="parameter 0 .* must be a leaf Value that requires a gradient"):
         SGD([w * 2], lr=0.1)
     with pytest.raises(ValueError, match="parameter 0 .* must be a leaf Value that requires a gradient"):
