@@ -198,14 +198,16 @@ def _format(x: float | None) -> str:
     return "" if x is None else f"{x:.8g}"
 
 
-def _text_table(headers: list[str], rows: list[list[str]]) -> str:
+def text_table(headers: list[str], rows: list[list[str]]) -> str:
+    """An aligned text table: the headers, a rule, then one line per row (cells are strings)."""
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
              for row in [headers, ["-" * width for width in widths], *rows]]
     return "\n".join(lines)
 
 
-def _html_table(caption: str, headers: list[str], rows: list[list[str]], wrong: list[bool]) -> str:
+def html_table(caption: str, headers: list[str], rows: list[list[str]], wrong: list[bool]) -> str:
+    """An HTML table with a caption; the rows where `wrong` is true are highlighted."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = []
     for row, is_wrong in zip(rows, wrong):
@@ -251,14 +253,14 @@ class Comparison:
         headers, cells = self._columns()
         notes = [f"  {r.name} (line {r.line}): {r.note}" for r in self.rows if r.note]
         counts = ", ".join(f"{sum(r.verdict == v for r in self.rows)} {v}" for v in (AGREES, CARRIED, WRONG))
-        return "\n".join([self.title, "", _text_table(headers, cells), "", counts,
+        return "\n".join([self.title, "", text_table(headers, cells), "", counts,
                           *(["Notes:", *notes] if notes else [])])
 
     __repr__ = __str__  # so a notebook saves the table, not an address
     def _repr_html_(self) -> str:
         headers, cells = self._columns()
         cells = [row + [r.note] for row, r in zip(cells, self.rows)]
-        return _html_table(self.title, headers + ["note"], cells, [r.verdict == WRONG for r in self.rows])
+        return html_table(self.title, headers + ["note"], cells, [r.verdict == WRONG for r in self.rows])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -422,12 +424,12 @@ class WorkedExample:
 
     def __str__(self) -> str:
         caption, headers, cells = self._second_step()
-        return f"{self.comparison}\n\n{caption}\n\n{_text_table(headers, cells)}"
+        return f"{self.comparison}\n\n{caption}\n\n{text_table(headers, cells)}"
 
     __repr__ = __str__  # so a notebook saves the table, not an address
     def _repr_html_(self) -> str:
         caption, headers, cells = self._second_step()
-        return self.comparison._repr_html_() + "<br>" + _html_table(caption, headers, cells, [False] * len(cells))
+        return self.comparison._repr_html_() + "<br>" + html_table(caption, headers, cells, [False] * len(cells))
 
 
 def worked_example_002() -> WorkedExample:
