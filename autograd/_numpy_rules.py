@@ -1,0 +1,121 @@
+"""The engine's operations on numpy arrays, for `autograd.compiled`: one rule per operation name.
+
+A compiled step computes many nodes of one operation at once. A rule receives their parents' values as the
+rows of one array `P` (row i holds parent i of every node, so `P` has one column per node) and gives:
+
+- `forward(P) -> out`: the operation's value for every node (one number per column);
+- `local_grads(P, out) -> D`: d out / d parent i in row i, or anything that broadcasts to that shape
+  (a number when every local derivative is the same).
+
+These are the formulas of the engine's table of operations (autograd/engine.py), written for arrays, with
+the same conventions at kinks (relu'(0) = 0, |x|'(0) = 0, ...) and the same stable formulas (sigmoid,
+softplus). tests/test_compiled.py checks every rule against the engine. A value the engine would refuse
+(log of a negative number, an overflow) comes out here as inf or nan, which the compiled step looks for.
+
+"+" is the n-ary sum t_1 + t_2 + ... + t_n: a compiled step merges chains of additions into one node.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+
+class Rule(NamedTuple):
+    forward: Callable
+    local_grads: Callable
+
+
+def _sigmoid(x):  # 1 / (1 + e^-x), computed with e^-|x|, which never overflows (as the engine does)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softplus(x):  # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|)
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _sum(P):  # t_1 + t_2 + ... + t_n, added row after row: the engine's order for a chain (a + b) + c
+    return np.add.reduce(P, axis=0)
+
+
+def _pow_local_grads(P, out):
+    a, b = P
+    # d(a^b)/da = b a^(b-1); at a = 0 with b <= 1: 0 for b = 0, 1 for b = 1, infinite otherwise.
+    at_zero = np.where(b == 0, 0.0, np.where(b == 1, 1.0, np.inf))
+    d_base = np.where((a == 0) & (b <= 1), at_zero, b * a ** (b - 1))
+    # d(a^b)/db = a^b ln a, 0 at a = 0; for a < 0 the engine refuses a Value exponent: nan here.
+    d_exponent = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where(a == 0, 0.0, np.nan))
+    return np.stack((d_base, d_exponent))
+
+
+def _sqrt_local_grads(out):  # 1 / (2 sqrt x): infinite at 0
+    return np.where(out > 0, 0.5 / np.where(out > 0, out, 1.0), np.inf)
+
+
+def _linear(P):  # z = sum_i w_i x_i (+ b); rows: w_1..w_n, x_1..x_n, then b if there is one
+    n = len(P) // 2
+    z = np.add.reduce(P[:n] * P[n:2 * n], axis=0)
+    return z + P[2 * n] if len(P) % 2 else z
+
+
+def _linear_local_grads(P, out):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1
+    n = len(P) // 2
+    rows = [P[n:2 * n], P[:n]] + ([np.ones((1, P.shape[1]))] if len(P) % 2 else [])
+    return np.concatenate(rows)
+
+
+def _where_positive(x, positive, otherwise):
+    return np.where(x > 0, positive, otherwise)
+
+
+RULES: dict[str, Rule] = {
+    "+": Rule(_sum, lambda P, out: 1.0),
+    "-": Rule(lambda P: P[0] - P[1], lambda P, out: np.array([[1.0], [-1.0]])),
+    "*": Rule(lambda P: P[0] * P[1], lambda P, out: P[::-1]),  # (b, a)
+    "/": Rule(lambda P: P[0] / P[1], lambda P, out: np.stack((1.0 / P[1], -out / P[1]))),
+    "neg": Rule(lambda P: -P[0], lambda P, out: -1.0),
+    "**": Rule(lambda P: np.power(P[0], P[1]), _pow_local_grads),
+    "exp": Rule(lambda P: np.exp(P[0]), lambda P, out: out),
+    "log": Rule(lambda P: np.log(P[0]), lambda P, out: 1.0 / P[0]),
+    "sqrt": Rule(lambda P: np.sqrt(P[0]), lambda P, out: _sqrt_local_grads(out)),
+    "abs": Rule(lambda P: np.abs(P[0]), lambda P, out: np.sign(P[0])),
+    "sin": Rule(lambda P: np.sin(P[0]), lambda P, out: np.cos(P[0])),
+    "cos": Rule(lambda P: np.cos(P[0]), lambda P, out: -np.sin(P[0])),
+    "tanh": Rule(lambda P: np.tanh(P[0]), lambda P, out: 1.0 - out * out),
+    "sigmoid": Rule(lambda P: _sigmoid(P[0]), lambda P, out: out * (1.0 - out)),
+    "relu": Rule(lambda P: _where_positive(P[0], P[0], 0.0), lambda P, out: _where_positive(P[0], 1.0, 0.0)),
+    "step": Rule(lambda P: _where_positive(P[0], 1.0, 0.0), lambda P, out: 0.0),
+    # leaky_relu(x, s) = x for x > 0, s x otherwise; derivatives (1, 0) or (s, x)
+    "leaky_relu": Rule(lambda P: _where_positive(P[0], P[0], P[1] * P[0]),
+                       lambda P, out: np.stack((_where_positive(P[0], 1.0, P[1]),
+                                                _where_positive(P[0], 0.0, P[0])))),
+    # elu(x, a) = x for x > 0, a (e^x - 1) otherwise; derivatives (1, 0) or (out + a, e^x - 1)
+    "elu": Rule(lambda P: _where_positive(P[0], P[0], P[1] * np.expm1(P[0])),
+                lambda P, out: np.stack((_where_positive(P[0], 1.0, out + P[1]),
+                                         _where_positive(P[0], 0.0, np.exp(P[0]) - 1.0)))),
+    "softplus": Rule(lambda P: _softplus(P[0]), lambda P, out: _sigmoid(P[0])),
+    # silu(x, b) = x s with s = sigmoid(b x); derivatives (s + b x s (1 - s), x^2 s (1 - s))
+    "silu": Rule(lambda P: P[0] * _sigmoid(P[1] * P[0]), lambda P, out: _silu_local_grads(P[0], P[1])),
+    # mish(x) = x t with t = tanh(softplus(x)); derivative t + x sigmoid(x) (1 - t^2)
+    "mish": Rule(lambda P: P[0] * np.tanh(_softplus(P[0])), lambda P, out: _mish_local_grads(P[0])),
+    "linear": Rule(_linear, _linear_local_grads),
+}
+
+
+def _silu_local_grads(x, b):
+    s = _sigmoid(b * x)
+    ds = s * (1.0 - s)
+    return np.stack((s + b * x * ds, x * x * ds))
+
+
+def _mish_local_grads(x):
+    t = np.tanh(_softplus(x))
+    return t + x * _sigmoid(x) * (1.0 - t * t)
+
+
+# The number of parents each operation takes (None: any number, as "+" after merging and "linear").
+ARITY = {"neg": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1, "cos": 1, "tanh": 1, "sigmoid": 1,
+         "relu": 1, "step": 1, "softplus": 1, "mish": 1, "-": 2, "*": 2, "/": 2, "**": 2, "leaky_relu": 2,
+         "elu": 2, "silu": 2, "+": 2, "linear": None}

@@ -1,0 +1,396 @@
+"""Compiled steps: record the scalar graph of a step once, replay its forward and backward passes with numpy.
+
+    from autograd import compiled
+
+    def loss():                          # builds a graph from the current .data of its leaves
+        scores = [model(x)[0] for x in inputs]
+        return hinge(scores, labels)
+
+    step = compiled(loss)
+    for _ in range(100):
+        model.zero_grad()
+        value = step()                   # the same as loss().backward(), returning the loss as a float
+        optimizer.step()
+
+Most training loops build a graph of the same shape at every step. The first call of `step()` runs `f()` and
+`backward()` through the engine and keeps the graph. Its nodes are sorted into levels: a leaf is on level 0
+and every other node one level above its highest parent. Nodes of one level do not depend on each other, so
+all the nodes of one level and one operation are computed by one numpy call (their "group"). A chain of
+additions (the sum of a loss over a batch) would take one level per term, so each chain is first merged into
+one node that adds all its terms. Every later call reads the leaves' `.data` and replays:
+
+    forward:   level by level, each group's values from its parents' values
+    backward:  from the root down, each group's local derivatives times its gradient, added into its
+               parents' gradients (the chain rule, one group at a time instead of one node at a time)
+    then:      leaf.grad += d root / d leaf for every leaf, as backward() does.
+
+For an MLP the levels are its layers: level 1 holds the weighted inputs z = W x + b of the first layer for every
+example of the batch, level 2 their activations, and so on; the replay computes the lecture note's vector form
+(eqs 40-46; 51-56 for a mini-batch), found from the graph. `step.schedule()` shows the levels.
+
+A compiled step never computes a different function from the engine's:
+- Comparisons between Values made while recording (`if x > 0:`, `max(values)`) are kept as guards. When the
+  values of a later call answer one differently, the graph may have another shape: the step records again
+  (and says so, once), or raises `GraphChanged` if made with `rerecord=False`.
+- A custom operation (`Value(..., op="myop", local_grads=...)`) has local derivatives that are numbers, which
+  cannot be recomputed: a graph with one runs `f().backward()` at every call (a one-time warning names it).
+- Where a value or a gradient is not finite, the call is run again through the engine, which raises its
+  error naming the operation (or, inside `ieee_floats()`, gives its inf or nan).
+- Numbers that `f` computes in Python (from plain numbers, or from reading `.data`) are constants of the
+  recording. Only the leaves' `.data` is read at every call: to feed a new batch, write it into the `.data`
+  of input Values (`requires_grad=False`) that `f` uses, rather than building new constants from numbers.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
+
+from . import engine
+from .engine import Op, Value
+
+
+class GraphChanged(RuntimeError):
+    """A compiled step made with `rerecord=False` met values for which its graph may have another shape."""
+
+
+def compiled(f: Callable[[], Value], rerecord: bool = True) -> CompiledStep:
+    """A step that gives the same result as `f().backward()`, replaying a recording of the first call.
+
+    `step()` returns the root's value as a float, and adds d root / d leaf into every leaf's `.grad`, as
+    `backward()` does. See the module's documentation for how, and for what is guarded.
+
+    Arguments:
+        f: a function of no arguments that builds a graph from the current `.data` of its leaves (parameters,
+            input Values) and returns its root `Value` (a loss).
+        rerecord: when a comparison between Values comes out differently from the recording, record the
+            graph again (True), or raise `GraphChanged` (False).
+    """
+    if not callable(f):
+        raise TypeError(f"compiled(): f must be a function of no arguments returning a Value, got {f!r}")
+    if type(rerecord) is not bool:
+        raise TypeError(f"compiled(): rerecord must be True or False, got {rerecord!r}")
+    return CompiledStep(f, rerecord)
+
+
+class CompiledStep:
+    """`compiled(f)`: call it for one step; `schedule()` describes the recorded plan.
+
+    Attributes: `f`, `rerecord`, `recordings` (how many times the graph was recorded), `engine_only` (True
+    when the graph has custom operations, so every call runs the engine).
+    """
+
+    def __init__(self, f: Callable[[], Value], rerecord: bool = True):
+        self.f = f
+        self.rerecord = rerecord
+        self.recordings = 0
+        self.engine_only = False
+        self._replay: _Replay | None = None
+        self._said_rerecorded = False
+
+    def __call__(self) -> float:
+        if self.engine_only:
+            return self._engine_step()
+        if self._replay is None:
+            return self._record()
+        try:
+            return self._replay.run()
+        except _NotFinite:
+            return self._engine_step()  # the engine raises its error, naming the operation
+        except _GuardFailed as changed:
+            if not self.rerecord:
+                raise GraphChanged(f"compiled step: {changed}, so the graph may have another shape; "
+                                   "compiled(f, rerecord=True) would record it again") from None
+            if not self._said_rerecorded:
+                self._said_rerecorded = True
+                warnings.warn(f"compiled step: {changed}; recording the graph again (said once: every later "
+                              "change records again too)", stacklevel=2)
+            return self._record()
+
+    def schedule(self) -> Schedule:
+        """The recorded plan: level by level, the groups of nodes computed together (one numpy call each)."""
+        if self.engine_only:
+            raise RuntimeError("schedule(): this step runs through the engine (its graph has a custom operation)")
+        if self._replay is None:
+            raise RuntimeError("schedule(): nothing recorded yet; call the step once first")
+        return self._replay.schedule
+
+    def _call_f(self, on_compare=None) -> Value:
+        """Run f, with `on_compare` told of every comparison between Values."""
+        saved = getattr(engine, "_compare_hook", None)
+        if on_compare is not None:
+            engine._compare_hook = on_compare
+        try:
+            root = self.f()
+        finally:
+            engine._compare_hook = saved
+        if not isinstance(root, Value):
+            raise TypeError(f"compiled step: f() returned {root!r}; it must return the root Value (a loss)")
+        return root
+
+    def _engine_step(self) -> float:
+        root = self._call_f()
+        root.backward()
+        return root.data
+
+    def _record(self) -> float:
+        """One step through the engine, keeping its graph and the comparisons made while building it."""
+        guards = []
+        outer = getattr(engine, "_compare_hook", None)
+
+        def on_compare(a, b, op, result):
+            guards.append((a, b, op, result))
+            if outer is not None:  # a compiled step recording inside another one
+                outer(a, b, op, result)
+
+        root = self._call_f(on_compare)
+        root.backward()  # this call's result, and its errors, are the engine's own
+        self.recordings += 1
+        try:
+            self._replay = _Replay(root, guards)
+        except _CustomOperation as custom:
+            self.engine_only = True
+            warnings.warn(f"compiled step: the graph has the custom operation {custom}, whose local derivatives "
+                          "are numbers that cannot be recomputed; every call runs f().backward() through the "
+                          "engine", stacklevel=3)
+        return root.data
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The plan.
+
+class Group(NamedTuple):
+    """Nodes computed together: same level, same operation, same number of parents."""
+    level: int
+    op: str
+    nodes: int
+    parents_per_node: int
+    backward: bool  # False for constants and nodes the root does not depend on: no gradient to pass
+
+
+@dataclass
+class Schedule:
+    """The plan of a compiled step, printed as a table of its groups, level by level.
+
+    Attributes: `groups` (list of `Group`), `leaves`, `nodes` (recorded, constants included, leaves too),
+    `edges` (parent links), `levels`.
+    """
+    groups: list[Group]
+    leaves: int
+    nodes: int
+    edges: int
+
+    @property
+    def levels(self) -> int:
+        return max((g.level for g in self.groups), default=0)
+
+    def __str__(self) -> str:
+        lines = [f"{self.nodes} nodes ({self.leaves} leaves), {self.edges} edges, {self.levels} levels, "
+                 f"{len(self.groups)} groups",
+                 f"{'level':>5}  {'operation':<10} {'nodes':>7} {'parents each':>12}"]
+        for g in self.groups:
+            op = "sum" if g.op == "+" and g.parents_per_node > 2 else g.op
+            note = "" if g.backward else "  (no gradient)"
+            lines.append(f"{g.level:>5}  {op:<10} {g.nodes:>7} {g.parents_per_node:>12}{note}")
+        return "\n".join(lines)
+
+
+class _NotFinite(Exception):
+    pass
+
+
+class _GuardFailed(Exception):
+    pass
+
+
+class _CustomOperation(Exception):
+    pass
+
+
+def _walk(roots: list[Value]) -> tuple[list[Value], list[list[int]], int]:
+    """Every node the roots depend on, constants included, each after its parents (an iterative depth-first
+    search). Returns (nodes, the positions of each node's parents, how many come from the first root)."""
+    index: dict[int, int] = {}
+    expanded: set[int] = set()
+    nodes, parents = [], []
+    n_first = 0
+    for root in roots:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            key = id(node)
+            if key in index:
+                continue
+            if key in expanded:  # second visit: its parents are all placed
+                index[key] = len(nodes)
+                nodes.append(node)
+                parents.append([index[id(p)] for p in node.parents])
+            else:
+                expanded.add(key)
+                stack.append(node)
+                stack.extend(p for p in node.parents if id(p) not in index)
+        n_first = n_first or len(nodes)
+    return nodes, parents, n_first
+
+
+def _merge_sums(ops: list[str], parents: list[list[int]], keep: set[int]) -> tuple[list[list[int]], list[bool]]:
+    """Merge chains of additions: an addition used only by another addition (and not in `keep`) becomes part
+    of it. Returns every node's terms (its parents, or for an addition the terms of its whole chain, left to
+    right, so that adding them in order is the engine's order for (a + b) + c), and which nodes were merged."""
+    uses = [0] * len(ops)
+    for ps in parents:
+        for p in ps:
+            uses[p] += 1
+    merged = [False] * len(ops)
+    for i, op in enumerate(ops):
+        if op == "+":
+            for p in parents[i]:
+                if ops[p] == "+" and uses[p] == 1 and p not in keep:
+                    merged[p] = True
+    terms = list(parents)
+    for i, op in enumerate(ops):
+        if op == "+" and not merged[i] and any(merged[p] for p in parents[i]):
+            flat, stack = [], parents[i][::-1]
+            while stack:
+                j = stack.pop()
+                if merged[j]:
+                    stack.extend(parents[j][::-1])
+                else:
+                    flat.append(j)
+            terms[i] = flat
+    return terms, merged
+
+
+class _Replay:
+    """The recorded graph as numpy groups. All values live in one array, `values`: the leaves first, then each
+    group's nodes in one contiguous slice, group after group, level by level; gradients in an array alike."""
+
+    def __init__(self, root: Value, guards: list):
+        import numpy as np
+
+        from ._numpy_rules import ARITY, RULES
+
+        compared = [v for a, b, _, _ in guards for v in (a, b) if isinstance(v, Value)]
+        nodes, parents, n_root = _walk([root, *compared])
+        ops = [str(node.op) for node in nodes]
+        custom = sorted({op or "(no name)" for node, op, ps in zip(nodes, ops, parents)
+                         if ps and not _built_in(node.op, len(ps), ARITY)})
+        if custom:
+            raise _CustomOperation(", ".join(map(repr, custom)))
+        index = {id(node): i for i, node in enumerate(nodes)}
+        keep = {n_root - 1} | {index[id(v)] for v in compared}
+        terms, merged = _merge_sums(ops, parents, keep)
+
+        # Levels and groups: (level, op, number of parents, passes a gradient) -> positions of its nodes.
+        level = [0] * len(nodes)
+        groups: dict[tuple, list[int]] = {}
+        leaves = []
+        for i, ts in enumerate(terms):
+            if not ts:
+                leaves.append(i)
+            elif not merged[i]:
+                level[i] = 1 + max(map(level.__getitem__, ts))
+                backward = i < n_root and nodes[i].requires_grad
+                groups.setdefault((level[i], ops[i], len(ts), backward), []).append(i)
+        order = sorted(groups)
+
+        slot = np.zeros(len(nodes), dtype=np.intp)  # position of each node in `values`
+        slot[leaves] = np.arange(len(leaves))
+        start = len(leaves)
+        self.groups = []  # (rule, parents' slots (parents x nodes), where its values start and stop, backward)
+        for key in order:
+            members = groups[key]
+            slot[members] = np.arange(start, start + len(members))
+            parent_slots = np.ascontiguousarray(slot[np.array([terms[i] for i in members], dtype=np.intp)].T)
+            self.groups.append((RULES[key[1]], parent_slots, start, start + len(members), key[3]))
+            start += len(members)
+        self.values = np.zeros(start)
+        self.leaves = [nodes[i] for i in leaves]
+        with_grad = [i for i in leaves if i < n_root and nodes[i].requires_grad]
+        self.grad_leaves = [nodes[i] for i in with_grad]
+        self.grad_slots = slot[with_grad]
+        self.root_slot = int(slot[n_root - 1])
+        self.guards = self._guards(guards, index, slot)
+        self.schedule = Schedule([Group(key[0], key[1], len(groups[key]), key[2], key[3]) for key in order],
+                                 len(leaves), len(nodes), sum(map(len, parents)))
+
+    @staticmethod
+    def _guards(guards: list, index: dict, slot) -> list:
+        """The comparisons, by operator: (numpy comparison, left slots, right slots, right numbers, results)."""
+        import numpy as np
+
+        compare = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+        by_op: dict[str, list] = {}
+        for a, b, op, result in guards:
+            right = (int(slot[index[id(b)]]), 0.0) if isinstance(b, Value) else (-1, float(b))
+            by_op.setdefault(op, []).append((int(slot[index[id(a)]]), *right, bool(result), a, b))
+        checks = []
+        for op, rows in by_op.items():
+            left, right, numbers, results, a, b = zip(*rows)
+            right = np.array(right, dtype=np.intp)
+            checks.append((compare[op], op, np.array(left, dtype=np.intp), np.maximum(right, 0), right < 0,
+                           np.array(numbers), np.array(results), a, b))
+        return checks
+
+    def run(self) -> float:
+        """One step: forward, guards, backward, leaf.grad += gradient. Raises _NotFinite or _GuardFailed
+        (before any .grad changes) when the engine must decide."""
+        import numpy as np
+
+        values = self.values
+        values[:len(self.leaves)] = np.fromiter(map(_data, self.leaves), float, len(self.leaves))
+        saved = []
+        with np.errstate(all="ignore"):
+            for rule, parent_slots, start, stop, _ in self.groups:
+                P = values.take(parent_slots)
+                values[start:stop] = rule.forward(P)
+                saved.append(P)
+            if not np.isfinite(values).all():
+                raise _NotFinite
+            self._check_guards(values)
+            grads = np.zeros(len(values))
+            grads[self.root_slot] = 1.0
+            for (rule, parent_slots, start, stop, backward), P in zip(self.groups[::-1], saved[::-1]):
+                if backward:
+                    # The chain rule, for a whole group: d root/d parent += d node/d parent * d root/d node
+                    gradient = grads[start:stop]
+                    contributions = np.broadcast_to(rule.local_grads(P, values[start:stop]) * gradient, P.shape)
+                    grads[:start] += np.bincount(parent_slots.ravel(), contributions.ravel(), minlength=start)
+            leaf_grads = grads.take(self.grad_slots)
+            totals = np.fromiter(map(_grad, self.grad_leaves), float, len(self.grad_leaves)) + leaf_grads
+        if not (np.isfinite(leaf_grads).all() and np.isfinite(totals).all()):
+            raise _NotFinite
+        for leaf, total in zip(self.grad_leaves, totals.tolist()):
+            leaf.grad = total
+        return float(values[self.root_slot])
+
+    def _check_guards(self, values) -> None:
+        import numpy as np
+
+        for compare, op, left, right, is_number, numbers, results, a, b in self.guards:
+            b_values = np.where(is_number, numbers, values.take(right))
+            now = compare(values.take(left), b_values)
+            if not np.array_equal(now, results):
+                k = int(np.argmin(now == results))
+                raise _GuardFailed(f"the comparison {_name(a[k])} {op} {_name(b[k])} was {bool(results[k])} "
+                                   f"when recorded and is {bool(now[k])} now")
+
+
+_data = operator.attrgetter("data")
+_grad = operator.attrgetter("grad")
+
+
+def _name(x) -> str:
+    if isinstance(x, Value):
+        return f"{x.label} = {x.data!r}" if x.label else f"Value({x.data!r})"
+    return repr(x)
+
+
+def _built_in(op, n_parents: int, arity: dict) -> bool:
+    """Whether a node's operation is one of the engine's (an `Op` with a forward function) with a numpy rule."""
+    if not (isinstance(op, Op) and getattr(op, "forward", None) is not None and str(op) in arity):
+        return False
+    expected = arity[str(op)]
+    return n_parents >= 2 if expected is None else n_parents == expected
