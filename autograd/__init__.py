@@ -6,6 +6,7 @@ The engine (`autograd.engine`) imports nothing beyond the standard library. The 
 first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch:
 
 - `gradcheck`, `gradgradcheck`, `gradcheck_model`, `eps_sweep`, `GradcheckError`   (autograd.checking)
+- `check_gradient`, `check_jacobian`, `check_backward` (hand-written derivatives)  (autograd.numeric)
 - `hessian`, `jacobian`, `hvp`                                                    (autograd.functional)
 - `jvp`, `Dual`, `count_operations`                                               (autograd.forward)
 - `detect_anomaly`, `ieee_floats`, `check_graph`                                  (autograd.anomaly)
@@ -20,6 +21,7 @@ from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, li
 _LAZY = {
     "gradcheck": "checking", "gradgradcheck": "checking", "gradcheck_model": "checking",
     "eps_sweep": "checking", "GradcheckError": "checking",
+    "check_gradient": "numeric", "check_jacobian": "numeric", "check_backward": "numeric",
     "hessian": "functional", "jacobian": "functional", "hvp": "functional",
     "jvp": "forward", "Dual": "forward", "count_operations": "forward",
     "detect_anomaly": "anomaly", "ieee_floats": "anomaly", "check_graph": "anomaly",
