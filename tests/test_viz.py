@@ -51,6 +51,7 @@ class Picture:
     nodes: dict  # id -> Shape
     edges: list
     clusters: dict  # title -> (texts, bounding box)
+    texts: list = None  # the caption: texts of the picture outside nodes, edges and clusters
 
     def name(self, node_id: str) -> str:
         """A Value box's first field (its label); an operation ellipse is named [<its Value's name>]."""
@@ -64,6 +65,9 @@ class Picture:
 
     def edge_names(self, edges=None) -> list:
         return sorted((self.name(e.tail), self.name(e.head)) for e in (self.edges if edges is None else edges))
+
+    def by_id(self, node_id: str) -> Shape:
+        return self.nodes[node_id]
 
     def values(self, kind: str) -> list:
         return [s for s in self.nodes.values() if kind in s.classes]
@@ -95,6 +99,8 @@ def parse(graph, tmp_path, name="picture") -> Picture:
     """Render `graph` with `dot` (through viz.render) and read nodes, edges and clusters from the SVG."""
     root = ET.parse(render(graph, tmp_path / f"{name}.svg")).getroot()
     nodes, edges, clusters = {}, [], {}
+    (picture,) = [g for g in root.iter(SVG + "g") if g.get("class") == "graph"]
+    caption = [t.text for t in picture.findall(SVG + "text")]
     for g in root.iter(SVG + "g"):
         classes = g.get("class", "").split()
         if not {"node", "edge", "cluster"} & set(classes):
@@ -111,7 +117,7 @@ def parse(graph, tmp_path, name="picture") -> Picture:
         elif "cluster" in classes:
             xs, ys = zip(*_points(_first(g, "path", "polygon")))
             clusters[title] = (texts, (min(xs), min(ys), max(xs), max(ys)))
-    return Picture(nodes, edges, clusters)
+    return Picture(nodes, edges, clusters, caption)
 
 
 def field(shape: Shape, word: str) -> float:
@@ -239,7 +245,7 @@ def test_options_precision_direction_labels_and_special_characters(tmp_path):
     x = Value(1.23456, label="x{1}|<b>")
     y = x.exp()
     g = draw_graph(y, precision=2, rankdir="TB", edge_labels=False)
-    assert "rankdir=TB" in g.source
+    assert 'rankdir="TB"' in g.source
     pic = parse(g, tmp_path)
     shape = pic.by_name("x{1}|<b>")  # record-label characters are escaped, shown as written
     assert shape.texts == ["x{1}|<b>", "data 1.23", f"grad {0.0:.2f}"]
@@ -317,7 +323,7 @@ def test_explain_grad_lists_the_paths_of_the_diamond():
     assert explanation.total == 54.0 == 6 * 3.0 ** 2
     assert explanation.total == grad(nodes["L"], nodes["x"])
     text = str(explanation)
-    assert "x -[*]-> a -[*]-> s -[+]-> L:  2.0000 * 9.0000 * 1.0000 = 18.0000" in text
+    assert "x -[*]-> a -[*]-> s -[+]-> L\n      2.0000 * 9.0000 * 1.0000 = 18.0000" in text
     assert "sum = 54.0000" in text
     html = explanation._repr_html_()
     assert html.count("<tr>") == 1 + 3 + 1 and "54.0000" in html
@@ -382,7 +388,11 @@ def test_backward_frame_picture(tmp_path):
     pic = parse(frames[0].graph, tmp_path)  # the root passes 1 to s and c
     blue = [e for e in pic.edges if e.stroke == "blue"]
     assert pic.edge_names(blue) == sorted([("s", "[L]"), ("c", "[L]"), ("[L]", "L")])
-    assert sorted(t for e in blue for t in e.texts) == ["1.0000 * 1.0000 = 1.0000"] * 2
+    assert sorted(t for e in blue for t in e.texts) == ["(1) 1.0000", "(2) 1.0000"]  # numbered as in the text
+    caption = [" ".join(t.split()) for t in pic.texts if t.strip()]  # Graphviz keeps spaces as no-break spaces
+    assert caption[:3] == ["step 1 of 7: L (op +) has its complete gradient dL/dL = 1.0000",
+                           "(1) s.grad += 1.0000 * 1.0000 = 1.0000 -> s.grad = 1.0000",
+                           "(2) c.grad += 1.0000 * 1.0000 = 1.0000 -> c.grad = 1.0000"]
     shown = {name: pic.by_name(name).texts[2] for name in "xyabcsL"}
     assert shown == {"L": "grad 1.0000", "s": "grad 1.0000", "c": "grad 1.0000", "x": "grad —",
                      "y": "grad —", "a": "grad —", "b": "grad —"}  # not reached yet
@@ -398,25 +408,53 @@ def test_backward_frames_save_numbered_files(tmp_path):
         assert ET.parse(path).getroot().tag == SVG + "svg"
 
 
-def test_backward_frames_play_in_a_notebook(monkeypatch):
-    import IPython.display
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+def test_backward_frames_keep_their_positions(tmp_path):
+    nodes = diamond()
+    frames = backward_steps(nodes["L"])
+    pictures = [parse(frame.graph, tmp_path, f"frame{k}") for k, frame in enumerate(frames)]
+    centers = [{pic.name(s.id): s.center for s in pic.nodes.values()} for pic in pictures]
+    assert all(c == centers[0] for c in centers)  # laid out once: nothing moves between frames
+    active = [sorted(pic.name(s.id) for s in pic.nodes.values() if s.stroke == "blue") for pic in pictures]
+    # in each frame exactly the node being propagated and its operation are blue (a leaf has no operation)
+    assert active == [sorted([f.name, f"[{f.name}]"]) if f.node.parents else [f.name] for f in frames]
+
+
+def test_backward_steps_text_and_display():
     a = Value(2.0, label="a")
-    frames = backward_steps(a.sin())
+    steps = backward_steps(a.sin())
+    assert str(steps) == "\n".join(f.text for f in steps)
+    assert steps[0].text.startswith("step 1 of 2: v1 (op sin) has its complete gradient dv1/dv1 = 1.0000")
+    assert steps[1].text.startswith("step 2 of 2: a has its complete gradient")
+    assert repr(steps).startswith("backward_steps: steps 1 to 2 of 2 of backward through v1")
+    assert "<svg" not in repr(steps) + str(steps)
+    bundle = steps._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    page = bundle["text/html"]
+    assert page.count('<figure class="bp-frame"') == 2 and page.count("data:image/png;base64,") == 2
+    assert "http" not in page.replace('xmlns="http', "")  # nothing from the network
+    for word in ("previous", "next", "play"):
+        assert f'aria-label="{word}' in page
+    from PIL import Image
+    import base64
+    import io
+    strip = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert getattr(strip, "n_frames", 1) == 2  # every step, for viewers that run no script
+    part = steps[1:]
+    assert len(part) == 1 and part[0].text == steps[1].text
+    assert repr(part).startswith("backward_steps: steps 2 to 2 of 2")
 
-    frames._ipython_display_()  # with ipywidgets: a slider over the frames
-    (box,) = shown
-    slider, view = box.children
-    assert (slider.min, slider.max) == (0, 1)
-    assert frames[0].text.split("\n")[0] in view.value and "<svg" in view.value
-    slider.value = 1
-    assert "a is a leaf" in view.value
 
-    shown.clear()
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now fails
-    frames.show()
-    assert len(shown) == 2 and all("<svg" in page.data for page in shown)
+def test_pictures_display_as_png_and_svg_with_a_summary():
+    nodes = diamond()
+    nodes["L"].backward()
+    bundle = draw_graph(nodes["L"])._repr_mimebundle_()
+    assert set(bundle) == {"image/png", "image/svg+xml", "text/plain"}
+    import base64
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in bundle["image/svg+xml"]
+    # 7 values (x y a b c s L) + the constants 2 and 3, 5 operations, 5 + 10 edges (by hand)
+    assert bundle["text/plain"].startswith("draw_graph: 9 values, 5 operations, 15 edges, root L; ")
+    assert "0x" not in bundle["text/plain"] and "0x" not in repr(draw_graph(nodes["L"]))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -457,14 +495,14 @@ def test_group_needs_a_model_of_this_graph():
 
 
 def _neuron_numbers(shape) -> dict:
-    """{'z': ..., 'y': ..., 'delta': ...} from a neuron's lines 'z = 0.1000', ..."""
-    pairs = [t.split(" = ") for t in shape.texts[1:]]
+    """{'z': ..., 'y': ..., 'dE/dz': ..., '-dE/dz': ...} from a neuron's lines 'z = 0.1000', ..."""
+    pairs = [t.replace(" (article)", "").split(" = ") for t in shape.texts[1:]]
     return {k: float(v) for k, v in pairs}
 
 
 def test_draw_network_of_the_worked_example(tmp_path):
     model, loss = worked_example()
-    pic = parse(draw_network(model, root=loss), tmp_path)
+    pic = parse(draw_network(model, root=loss, article_delta=True), tmp_path)
     neurons = {s.texts[0]: s for s in pic.values("neuron")}
     inputs = {s.texts[0]: s for s in pic.values("input")}
     assert sorted(neurons) == ["3", "4", "5", "6", "7", "8"] and len(pic.nodes) == 8
@@ -483,15 +521,17 @@ def test_draw_network_of_the_worked_example(tmp_path):
     z, y, delta = worked_example_by_hand()
     for j in range(3, 9):
         assert shown[j] == {"z": pytest.approx(z[j], abs=5e-5), "y": pytest.approx(y[j], abs=5e-5),
-                            "delta": pytest.approx(delta[j], abs=5e-5)}
+                            "dE/dz": pytest.approx(delta[j], abs=5e-5), "-dE/dz": pytest.approx(-delta[j], abs=5e-5)}
+    # the article's delta is shown with its name: neuron 3's is +0.0087 (seed 002 prints -0.0087, a sign error)
+    assert "-dE/dz = 0.0087 (article)" in pic.by_id("n3").texts
     # the numbers printed in seed 002 (rounded there; its delta has the opposite sign, t - O)
     document = {3: (0.1, 0.52), 4: (1.78, 0.86), 5: (-0.45, 0.39), 6: (0.158, 0.54), 7: (2.288, 0.908),
                 8: (0.205, 0.551)}
     for j, (z_doc, y_doc) in document.items():
         assert shown[j]["z"] == pytest.approx(z_doc, abs=0.02) and shown[j]["y"] == pytest.approx(y_doc, abs=0.01)
-    assert -shown[8]["delta"] == pytest.approx(0.0863, abs=3e-4)
-    assert -shown[6]["delta"] == pytest.approx(0.016, abs=5e-4)
-    assert -shown[7]["delta"] == pytest.approx(-0.0016, abs=1e-4)
+    assert shown[8]["-dE/dz"] == pytest.approx(0.0863, abs=3e-4)
+    assert shown[6]["-dE/dz"] == pytest.approx(0.016, abs=5e-4)
+    assert shown[7]["-dE/dz"] == pytest.approx(-0.0016, abs=1e-4)
 
 
 def test_draw_network_forward_only_and_errors():
