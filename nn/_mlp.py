@@ -254,13 +254,44 @@ class MLP:
             biases: one vector per layer, or None for a network without bias terms.
             activation: every layer's activation (the output layer's too), or a list of one per layer.
         """
-        weights, biases = _check_weights(weights, biases, "MLP.from_weights()")
+        return cls._build(weights, biases, activation, "MLP.from_weights()")
+
+    @classmethod
+    def _build(cls, weights, biases, activation, where: str) -> MLP:
+        weights, biases = _check_weights(weights, biases, where)
         sizes = [len(w) for w in weights]
         if not isinstance(activation, (list, tuple)):
             activation = [activation] * len(sizes)
         model = cls(len(weights[0][0]), sizes, list(activation), bias=biases is not None, seed=0)
         model._assign(weights, biases)
         return model
+
+    def to_torch(self):
+        """The network as a PyTorch model: a `torch.nn.Sequential` of `torch.nn.Linear` layers (float64, same
+        weights: `linear.weight[j][i]` is the weight from input i to neuron j) and activation modules
+        (`nn.Tanh()`, ...; none for the identity), computing the same outputs and gradients to rounding.
+
+        Every activation must be named and have a torch module of the same formula (all but "step"; softplus
+        becomes `nn.Softplus(threshold=37)`, whose linear part starts where it agrees with log(1 + e^x) in
+        float64); a callable activation (e.g. with a `Value` slope) is refused with ValueError. Needs torch.
+        """
+        from ._torch import to_torch
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, model) -> MLP:
+        """A network computing what a PyTorch model computes, from a `torch.nn.Sequential` of `nn.Linear`
+        layers (all with biases or none), each followed by at most one activation module of the same formula
+        as one of this library's (`nn.Tanh`, `nn.Sigmoid`, `nn.ReLU`, `nn.LeakyReLU(0.01)`, `nn.ELU(1.0)`,
+        `nn.Softplus(threshold >= 37)`, `nn.SiLU`, `nn.Mish`, `nn.Identity`). Anything else (another module,
+        other slopes, two activations in a row) is refused with a ValueError naming the module. Needs torch.
+
+        Arguments:
+            model: the torch model; its weights are read (as float64), not shared.
+        """
+        from ._torch import from_torch
+        weights, biases, activations = from_torch(model)
+        return cls._build(weights, biases, activations, "MLP.from_torch()")
 
     def __call__(self, xs) -> list[Value]:
         """The network's outputs for the inputs xs (a list of numbers or Values), as a list of Values."""

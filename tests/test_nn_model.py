@@ -367,3 +367,24 @@ def test_load_parameters_into_a_different_network_changes_nothing(tmp_path, mode
     with pytest.raises(ValueError, match=message):
         model.load_parameters(path)
     assert _data(model) == before
+
+
+def test_state_dict_maps_each_label_to_its_number_in_parameter_order():
+    model = MLP.from_weights([[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], [[0.7, 0.8], [0.9]], activation="tanh")
+    state = model.state_dict()
+    assert list(state.items()) == [("w13", 0.1), ("w23", 0.2), ("b3", 0.7), ("w14", 0.3), ("w24", 0.4),
+                                   ("b4", 0.8), ("w35", 0.5), ("w45", 0.6), ("b5", 0.9)]
+    state["w13"] = 5.0  # a copy: the model keeps its weight
+    assert model.parameters()[0].data == 0.1
+
+
+def test_load_state_dict_gives_the_other_networks_outputs():
+    source = MLP(2, [3, 1], activation="elu", seed=1)
+    target = MLP(2, [3, 1], activation="elu", seed=2)
+    target.load_state_dict(source.state_dict())
+    assert _data(target) == _data(source)
+    assert target([0.3, -0.7])[0].data == source([0.3, -0.7])[0].data
+    # numbers of other types are taken as floats: numpy's float64 and Python's int
+    target.load_state_dict({label: np.float64(k) if k % 2 else k for k, label in enumerate(source.state_dict())})
+    assert _data(target) == [float(k) for k in range(len(_data(target)))]
+    assert all(type(x) is float for x in _data(target))
