@@ -15,6 +15,7 @@ first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch
 
 from importlib import import_module
 
+from ._version import __version__ as __version__
 from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, linear, log, relu, sigmoid, sin,
                      softplus, sqrt, tanh, topological_order, zero_grad)
 

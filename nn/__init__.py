@@ -9,6 +9,8 @@
 - `functional`: losses and softmax; `datasets`: small datasets generated in code
 """
 
+from autograd import __version__ as __version__
+
 from . import datasets, functional
 from ._mlp import MLP as MLP
 from ._mlp import Layer as Layer
