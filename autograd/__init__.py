@@ -10,6 +10,7 @@ first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch
 - `hessian`, `jacobian`, `hvp`                                                    (autograd.functional)
 - `jvp`, `Dual`, `count_operations`                                               (autograd.forward)
 - `detect_anomaly`, `ieee_floats`, `check_graph`                                  (autograd.anomaly)
+- `compiled` (a step recorded once, replayed with numpy), `GraphChanged`           (autograd.compiled_step)
 - graph pictures: `from autograd.viz import draw_graph, ...`
 """
 
@@ -26,6 +27,7 @@ _LAZY = {
     "hessian": "functional", "jacobian": "functional", "hvp": "functional",
     "jvp": "forward", "Dual": "forward", "count_operations": "forward",
     "detect_anomaly": "anomaly", "ieee_floats": "anomaly", "check_graph": "anomaly",
+    "compiled": "compiled_step", "GraphChanged": "compiled_step",
 }
 
 __all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "relu", "sigmoid",

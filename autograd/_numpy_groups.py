@@ -119,3 +119,63 @@ def _mish_local_grads(x):
 ARITY = {"neg": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1, "cos": 1, "tanh": 1, "sigmoid": 1,
          "relu": 1, "step": 1, "softplus": 1, "mish": 1, "-": 2, "*": 2, "/": 2, "**": 2, "leaky_relu": 2,
          "elu": 2, "silu": 2, "+": 2, "linear": None}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Groups: the nodes a compiled step computes together. All values of a step live in one array `values`, a
+# group's own in one slice, `values[start:stop]`; gradients live in an array `grads` laid out alike. Every
+# parent of a group comes before `start`.
+
+def _add_into(grads, slots, contributions, start: int) -> None:
+    """grads[slot] += contribution for every pair; a slot may repeat (a weight used by many nodes)."""
+    grads[:start] += np.bincount(slots.ravel(), contributions.ravel(), minlength=start)
+
+
+class Elementwise:
+    """Nodes of one operation with the same number of parents, computed by the operation's rule.
+
+    `parent_slots[i, k]` is where parent i of node k is in `values`."""
+
+    def __init__(self, rule: Rule, parent_slots, start: int, stop: int):
+        self.rule, self.parent_slots, self.start, self.stop = rule, parent_slots, start, stop
+
+    def forward(self, values) -> None:
+        self._parents = values.take(self.parent_slots)  # kept for backward
+        values[self.start:self.stop] = self.rule.forward(self._parents)
+
+    def backward(self, values, grads) -> None:
+        P = self._parents
+        local_grads = self.rule.local_grads(P, values[self.start:self.stop])
+        # The chain rule for the whole group: d root/d parent += d node/d parent * d root/d node
+        contributions = np.empty(P.shape)
+        np.multiply(local_grads, grads[self.start:self.stop], out=contributions)
+        _add_into(grads, self.parent_slots, contributions, self.start)
+
+
+class MatrixProduct:
+    """Linear nodes that form a grid, z[m, j] = W[j] . X[m] (+ b[j]): every weight vector W[j] (a neuron)
+    meets every input vector X[m] (an example) once. That is a layer of an MLP over a batch, computed as the
+    lecture note's vector form: Z = X W^T + b (eq 51), and backward (eqs 52-56 without the 1/M, which the
+    loss carries):  dX = G W,  dW = G^T X,  db = sum_m G[m],  with G the gradients of Z.
+
+    The group's values are Z in row-major order: node (m, j) is at start + m * J + j."""
+
+    def __init__(self, weight_slots, input_slots, bias_slots, start: int, stop: int):
+        self.weight_slots, self.input_slots, self.bias_slots = weight_slots, input_slots, bias_slots
+        self.start, self.stop = start, stop
+        parts = [input_slots.ravel(), weight_slots.ravel()] + ([] if bias_slots is None else [bias_slots])
+        self.parent_slots = np.concatenate(parts)
+
+    def forward(self, values) -> None:
+        self._X, self._W = values.take(self.input_slots), values.take(self.weight_slots)
+        Z = self._X @ self._W.T
+        if self.bias_slots is not None:
+            Z += values.take(self.bias_slots)
+        values[self.start:self.stop] = Z.ravel()
+
+    def backward(self, values, grads) -> None:
+        G = grads[self.start:self.stop].reshape(len(self._X), len(self._W))
+        parts = [(G @ self._W).ravel(), (G.T @ self._X).ravel()]
+        if self.bias_slots is not None:
+            parts.append(G.sum(axis=0))
+        _add_into(grads, self.parent_slots, np.concatenate(parts), self.start)

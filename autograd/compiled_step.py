@@ -45,11 +45,12 @@ from __future__ import annotations
 
 import operator
 import warnings
+from itertools import chain
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 from . import engine
-from .engine import Op, Value
+from .engine import Op, Value, topological_order
 
 
 class GraphChanged(RuntimeError):
@@ -168,6 +169,7 @@ class Group(NamedTuple):
     nodes: int
     parents_per_node: int
     backward: bool  # False for constants and nodes the root does not depend on: no gradient to pass
+    matrix: tuple | None  # linear nodes computed as a matrix product: (examples M, neurons J)
 
 
 @dataclass
@@ -193,6 +195,8 @@ class Schedule:
         for g in self.groups:
             op = "sum" if g.op == "+" and g.parents_per_node > 2 else g.op
             note = "" if g.backward else "  (no gradient)"
+            if g.matrix:
+                note += f"  as a matrix product: {g.matrix[0]} input vectors x {g.matrix[1]} weight vectors"
             lines.append(f"{g.level:>5}  {op:<10} {g.nodes:>7} {g.parents_per_node:>12}{note}")
         return "\n".join(lines)
 
@@ -209,58 +213,87 @@ class _CustomOperation(Exception):
     pass
 
 
-def _walk(roots: list[Value]) -> tuple[list[Value], list[list[int]], int]:
-    """Every node the roots depend on, constants included, each after its parents (an iterative depth-first
-    search). Returns (nodes, the positions of each node's parents, how many come from the first root)."""
-    index: dict[int, int] = {}
-    expanded: set[int] = set()
-    nodes, parents = [], []
-    n_first = 0
+def _walk(roots: list[Value], known: set[int]) -> list[Value]:
+    """The nodes the roots depend on whose ids are not in `known`, each after its parents (an iterative
+    depth-first search); their ids are added to `known`."""
+    nodes, expanded = [], set()
     for root in roots:
         stack = [root]
         while stack:
             node = stack.pop()
             key = id(node)
-            if key in index:
+            if key in known:
                 continue
             if key in expanded:  # second visit: its parents are all placed
-                index[key] = len(nodes)
+                known.add(key)
                 nodes.append(node)
-                parents.append([index[id(p)] for p in node.parents])
             else:
                 expanded.add(key)
                 stack.append(node)
-                stack.extend(p for p in node.parents if id(p) not in index)
-        n_first = n_first or len(nodes)
-    return nodes, parents, n_first
+                stack.extend(p for p in node.parents if id(p) not in known)
+    return nodes
 
 
-def _merge_sums(ops: list[str], parents: list[list[int]], keep: set[int]) -> tuple[list[list[int]], list[bool]]:
+def _graph(root: Value, compared: list[Value]):
+    """Every node that `root` and the compared Values depend on, constants included, each after its parents:
+    the constants the root depends on, then its nodes that require a gradient (the engine's topological
+    order, reversed), then what only the compared Values need. Returns (nodes, index: id -> position,
+    flat, offsets, n_root): node i's parents are at positions flat[offsets[i]:offsets[i + 1]], and the
+    first n_root nodes are the root's graph (the root last)."""
+    import numpy as np
+
+    main = topological_order(root)[::-1]
+    parents = list(map(_parents, main))
+    objects = list(chain.from_iterable(parents))
+    ids = np.fromiter(map(id, objects), np.int64, len(objects))
+    main_ids = np.fromiter(map(id, main), np.int64, len(main))
+    sorter = np.argsort(main_ids)
+    positions = sorter[np.searchsorted(main_ids, ids, sorter=sorter).clip(max=len(main) - 1)]
+    constant = main_ids[positions] != ids  # the parents that do not require a gradient
+    constant_at = np.flatnonzero(constant)
+    known: set[int] = set()
+    before = _walk([objects[k] for k in constant_at], known)
+    known.update(main_ids.tolist())
+    after = _walk(compared, known)
+    nodes = before + main + after
+    index = {id(node): i for i, node in enumerate(nodes)}
+    positions += len(before)
+    positions[constant_at] = [index[id(objects[k])] for k in constant_at]
+
+    def positions_of(some: list[Value]):
+        return np.array([index[id(p)] for node in some for p in node.parents], dtype=np.intp)
+
+    flat = np.concatenate([positions_of(before), positions, positions_of(after)]).astype(np.intp)
+    counts = [len(node.parents) for node in before] + list(map(len, parents)) + [len(n.parents) for n in after]
+    offsets = np.zeros(len(nodes) + 1, dtype=np.intp)
+    np.cumsum(counts, out=offsets[1:])
+    return nodes, index, flat, offsets, len(before) + len(main)
+
+
+def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int]) -> dict[int, list[int]]:
     """Merge chains of additions: an addition used only by another addition (and not in `keep`) becomes part
-    of it. Returns every node's terms (its parents, or for an addition the terms of its whole chain, left to
-    right, so that adding them in order is the engine's order for (a + b) + c), and which nodes were merged."""
-    uses = [0] * len(ops)
-    for ps in parents:
-        for p in ps:
-            uses[p] += 1
-    merged = [False] * len(ops)
-    for i, op in enumerate(ops):
-        if op == "+":
-            for p in parents[i]:
-                if ops[p] == "+" and uses[p] == 1 and p not in keep:
-                    merged[p] = True
-    terms = list(parents)
-    for i, op in enumerate(ops):
-        if op == "+" and not merged[i] and any(merged[p] for p in parents[i]):
-            flat, stack = [], parents[i][::-1]
-            while stack:
-                j = stack.pop()
-                if merged[j]:
-                    stack.extend(parents[j][::-1])
-                else:
-                    flat.append(j)
-            terms[i] = flat
-    return terms, merged
+    of it. Returns the merged additions' terms, left to right (adding them in this order is the engine's
+    order for (a + b) + c), by position; a merged-away addition gets the empty list."""
+    import numpy as np
+
+    uses = np.bincount(flat, minlength=len(ops))
+    uses[keep] += 1
+    adds = [i for i, op in enumerate(ops) if op == "+"]
+    inner = {p for i in adds for p in flat[offsets[i]:offsets[i + 1]] if ops[p] == "+" and uses[p] == 1}
+    terms = {}
+    for i in adds:
+        if i in inner:
+            terms[i] = []
+            continue
+        flat_terms, stack = [], flat[offsets[i]:offsets[i + 1]][::-1]
+        while stack:
+            j = stack.pop()
+            if j in inner:
+                stack.extend(flat[offsets[j]:offsets[j + 1]][::-1])
+            else:
+                flat_terms.append(j)
+        terms[i] = flat_terms
+    return terms
 
 
 class _Replay:
@@ -270,42 +303,60 @@ class _Replay:
     def __init__(self, root: Value, guards: list):
         import numpy as np
 
-        from ._numpy_rules import ARITY, RULES
+        from ._numpy_groups import ARITY, RULES, Elementwise, MatrixProduct
 
         compared = [v for a, b, _, _ in guards for v in (a, b) if isinstance(v, Value)]
-        nodes, parents, n_root = _walk([root, *compared])
-        ops = [str(node.op) for node in nodes]
-        custom = sorted({op or "(no name)" for node, op, ps in zip(nodes, ops, parents)
-                         if ps and not _built_in(node.op, len(ps), ARITY)})
+        nodes, index, flat, offsets, n_root = _graph(root, compared)
+        operations = {node.op for node, a, b in zip(nodes, offsets, offsets[1:]) if b > a}
+        custom = sorted(str(op) or "(no name)" for op in operations if not _built_in(op, ARITY))
         if custom:
             raise _CustomOperation(", ".join(map(repr, custom)))
-        index = {id(node): i for i, node in enumerate(nodes)}
-        keep = {n_root - 1} | {index[id(v)] for v in compared}
-        terms, merged = _merge_sums(ops, parents, keep)
+        ops = [str(node.op) for node in nodes]
+        flat_list, offsets_list = flat.tolist(), offsets.tolist()
+        keep = [n_root - 1, *(index[id(v)] for v in compared)]
+        sums = _merge_sums(ops, flat_list, offsets_list, keep)
 
         # Levels and groups: (level, op, number of parents, passes a gradient) -> positions of its nodes.
         level = [0] * len(nodes)
         groups: dict[tuple, list[int]] = {}
         leaves = []
-        for i, ts in enumerate(terms):
-            if not ts:
+        for i, (a, b) in enumerate(zip(offsets_list, offsets_list[1:])):
+            terms = sums.get(i, flat_list[a:b]) if ops[i] == "+" else flat_list[a:b]
+            if a == b:
                 leaves.append(i)
-            elif not merged[i]:
-                level[i] = 1 + max(map(level.__getitem__, ts))
+            elif terms:  # (a merged-away addition has none)
+                level[i] = 1 + max(map(level.__getitem__, terms))
                 backward = i < n_root and nodes[i].requires_grad
-                groups.setdefault((level[i], ops[i], len(ts), backward), []).append(i)
-        order = sorted(groups)
+                groups.setdefault((level[i], ops[i], len(terms), backward), []).append(i)
 
-        slot = np.zeros(len(nodes), dtype=np.intp)  # position of each node in `values`
+        slot = np.zeros(len(nodes), dtype=np.intp)  # where each node's value is in `values`
         slot[leaves] = np.arange(len(leaves))
         start = len(leaves)
-        self.groups = []  # (rule, parents' slots (parents x nodes), where its values start and stop, backward)
-        for key in order:
-            members = groups[key]
-            slot[members] = np.arange(start, start + len(members))
-            parent_slots = np.ascontiguousarray(slot[np.array([terms[i] for i in members], dtype=np.intp)].T)
-            self.groups.append((RULES[key[1]], parent_slots, start, start + len(members), key[3]))
-            start += len(members)
+        self.groups, described = [], []
+        for key in sorted(groups):
+            members = np.array(groups[key], dtype=np.intp)
+            level_, op, arity, backward = key
+            if op == "+":
+                parent_slots = slot[np.array([sums.get(i, flat_list[offsets_list[i]:offsets_list[i + 1]])
+                                              for i in members.tolist()], dtype=np.intp)]
+            else:
+                parent_slots = slot[flat[offsets[members][:, None] + np.arange(arity)]]
+            grid = _grid(parent_slots, arity) if op == "linear" else None
+            stop = start + len(members)
+            if grid is None:
+                group = Elementwise(RULES[op], np.ascontiguousarray(parent_slots.T), start, stop)
+                shape = None
+            else:
+                order, weight_slots, input_slots, bias_slots = grid
+                members = members[order]
+                group = MatrixProduct(weight_slots, input_slots, bias_slots, start, stop)
+                shape = (len(input_slots), len(weight_slots))
+            slot[members] = np.arange(start, stop)
+            self.groups.append(group)
+            described.append(Group(level_, op, len(members), arity, backward, shape))
+            group.backward_pass = backward
+            start = stop
+        self.backward_groups = [g for g in reversed(self.groups) if g.backward_pass]
         self.values = np.zeros(start)
         self.leaves = [nodes[i] for i in leaves]
         with_grad = [i for i in leaves if i < n_root and nodes[i].requires_grad]
@@ -313,8 +364,7 @@ class _Replay:
         self.grad_slots = slot[with_grad]
         self.root_slot = int(slot[n_root - 1])
         self.guards = self._guards(guards, index, slot)
-        self.schedule = Schedule([Group(key[0], key[1], len(groups[key]), key[2], key[3]) for key in order],
-                                 len(leaves), len(nodes), sum(map(len, parents)))
+        self.schedule = Schedule(described, len(leaves), len(nodes), len(flat))
 
     @staticmethod
     def _guards(guards: list, index: dict, slot) -> list:
@@ -341,23 +391,16 @@ class _Replay:
 
         values = self.values
         values[:len(self.leaves)] = np.fromiter(map(_data, self.leaves), float, len(self.leaves))
-        saved = []
         with np.errstate(all="ignore"):
-            for rule, parent_slots, start, stop, _ in self.groups:
-                P = values.take(parent_slots)
-                values[start:stop] = rule.forward(P)
-                saved.append(P)
+            for group in self.groups:
+                group.forward(values)
             if not np.isfinite(values).all():
                 raise _NotFinite
             self._check_guards(values)
             grads = np.zeros(len(values))
             grads[self.root_slot] = 1.0
-            for (rule, parent_slots, start, stop, backward), P in zip(self.groups[::-1], saved[::-1]):
-                if backward:
-                    # The chain rule, for a whole group: d root/d parent += d node/d parent * d root/d node
-                    gradient = grads[start:stop]
-                    contributions = np.broadcast_to(rule.local_grads(P, values[start:stop]) * gradient, P.shape)
-                    grads[:start] += np.bincount(parent_slots.ravel(), contributions.ravel(), minlength=start)
+            for group in self.backward_groups:
+                group.backward(values, grads)
             leaf_grads = grads.take(self.grad_slots)
             totals = np.fromiter(map(_grad, self.grad_leaves), float, len(self.grad_leaves)) + leaf_grads
         if not (np.isfinite(leaf_grads).all() and np.isfinite(totals).all()):
@@ -370,16 +413,33 @@ class _Replay:
         import numpy as np
 
         for compare, op, left, right, is_number, numbers, results, a, b in self.guards:
-            b_values = np.where(is_number, numbers, values.take(right))
-            now = compare(values.take(left), b_values)
+            now = compare(values.take(left), np.where(is_number, numbers, values.take(right)))
             if not np.array_equal(now, results):
                 k = int(np.argmin(now == results))
                 raise _GuardFailed(f"the comparison {_name(a[k])} {op} {_name(b[k])} was {bool(results[k])} "
                                    f"when recorded and is {bool(now[k])} now")
 
 
+def _grid(parent_slots, arity: int):
+    """For linear nodes (one row of parent slots each: n weights, n inputs, then maybe a bias): if every
+    distinct weight vector (with its bias) meets every distinct input vector exactly once, the nodes are a
+    matrix product. Returns (the order of the nodes as rows m and columns j of Z, weight slots (J x n),
+    input slots (M x n), bias slots (J) or None); otherwise None."""
+    import numpy as np
+
+    n = arity // 2
+    neurons, j = np.unique(np.delete(parent_slots, np.s_[n:2 * n], axis=1), axis=0, return_inverse=True)
+    examples, m = np.unique(parent_slots[:, n:2 * n], axis=0, return_inverse=True)
+    cell = m.ravel() * len(neurons) + j.ravel()
+    if len(neurons) * len(examples) != len(parent_slots) or len(np.unique(cell)) != len(cell):
+        return None
+    bias = np.ascontiguousarray(neurons[:, n]) if arity % 2 else None
+    return np.argsort(cell), np.ascontiguousarray(neurons[:, :n]), examples, bias
+
+
 _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
+_parents = operator.attrgetter("parents")
 
 
 def _name(x) -> str:
@@ -388,9 +448,7 @@ def _name(x) -> str:
     return repr(x)
 
 
-def _built_in(op, n_parents: int, arity: dict) -> bool:
-    """Whether a node's operation is one of the engine's (an `Op` with a forward function) with a numpy rule."""
-    if not (isinstance(op, Op) and getattr(op, "forward", None) is not None and str(op) in arity):
-        return False
-    expected = arity[str(op)]
-    return n_parents >= 2 if expected is None else n_parents == expected
+def _built_in(op, arity: dict) -> bool:
+    """Whether an operation is one of the engine's (an `Op` with a forward function) with a numpy rule.
+    (A custom operation's `op` is a plain string, or an `Op` without a forward function.)"""
+    return isinstance(op, Op) and getattr(op, "forward", None) is not None and str(op) in arity
