@@ -109,6 +109,14 @@ def _flatten(value, allow_complex: bool = False) -> tuple[str, tuple, list]:
     raise TypeError(f"{type(value).__name__} {value!r}")
 
 
+def _flatten_real(value) -> tuple[str, tuple, list]:
+    """`_flatten`, taking complex numbers with imaginary part 0 as real (cmath's functions return those)."""
+    kind, shape, flat = _flatten(value, allow_complex=True)
+    if any(isinstance(y, complex) and y.imag != 0 for y in flat):
+        raise TypeError(f"a complex number at a real point ({value!r})")
+    return kind, shape, [y.real if isinstance(y, complex) else y for y in flat]
+
+
 def _read_argument(who: str, name: str, value) -> tuple[_Shaped, list[float]]:
     """An input: real numbers only, float64 for arrays, finite, not empty."""
     dtype = getattr(value, "dtype", None)
@@ -175,15 +183,17 @@ def _split(flat: list, arguments: list[_Shaped]) -> list:
 
 
 def _result(who: str, what: str, value, allow_complex: bool = False) -> tuple[_Shaped, list]:
-    """A function's result (f's output) as its shape and flat numbers."""
+    """A function's result (f's output) as its shape and flat numbers; complex numbers only when asked
+    for, or with imaginary part 0 (cmath's functions return those for real input)."""
+    prefix = f"{who}: " if who else ""
     try:
-        kind, shape, flat = _flatten(value, allow_complex)
+        kind, shape, flat = _flatten(value, allow_complex=True) if allow_complex else _flatten_real(value)
     except TypeError as e:
-        raise TypeError(f"{who}: {what} must return a number, a list of numbers or a numpy array; it returned {e}"
-                        ) from None
+        raise TypeError(f"{prefix}{what} must return a number, a list of numbers or a numpy array; it returned "
+                        f"{e}") from None
     if not allow_complex and not all(math.isfinite(y) for y in flat):
-        raise ValueError(f"{who}: {what} returned a value that is not finite ({value!r})")
-    return _Shaped("y", "array" if kind == "array" else kind, shape), flat
+        raise ValueError(f"{prefix}{what} returned a value that is not finite ({value!r})")
+    return _Shaped("y", kind, shape), flat
 
 
 def _derivatives(who: str, what: str, returned, arguments: list[_Shaped], prefix: tuple = ()) -> list[list]:
@@ -207,7 +217,7 @@ def _derivatives(who: str, what: str, returned, arguments: list[_Shaped], prefix
         if part is None:
             raise TypeError(f"{who}: {what} returned None for {shaped.name} (shape {expected})")
         try:
-            _, shape, flat = _flatten(part)
+            _, shape, flat = _flatten_real(part)
         except TypeError as e:
             raise TypeError(f"{who}: {what}'s derivative for {shaped.name} must be a number, a list or an "
                             f"array; it is {e}") from None
@@ -296,7 +306,7 @@ def _check(who: str, f: Callable, x, names, derivative: tuple[str, Callable, int
         derivative: (its name, the user's derivative function, how many arguments it takes beyond f's).
         outputs: f's result at a point, as a flat list -> the numbers to differentiate (f's one number, its
             elements, or <g, f(x)> for each g).
-        analytic: (arguments, the objects passed to f at the point, y's shape) -> analytic[k][i] = d output k /
+        analytic: (arguments, a function giving a fresh copy of x, y's shape) -> analytic[k][i] = d output k /
             d element i, from the user's derivative function.
         row_name: (name of y's element k, k, direction name) -> the row's name, for several outputs.
     """
@@ -305,11 +315,10 @@ def _check(who: str, f: Callable, x, names, derivative: tuple[str, Callable, int
     what, function, extra = derivative
     _check_function(who, what, function, len(arguments) + extra,
                     [shaped.name for shaped in arguments] + ["g"] * extra)
-    at_point = _split(point, arguments)
-    y_shape, y = _result(who, "f", f(*at_point))
+    y_shape, y = _result(who, "f", f(*_split(point, arguments)))  # f and the derivative get copies of x
 
-    def evaluate(at: list[float]) -> list[float]:
-        shape, flat = _result(who, "f", f(*_split(at, arguments)))
+    def evaluate(at: list[float]) -> list[float]:  # its errors are reported by _Line.at, naming the point
+        shape, flat = _result("", "f", f(*_split(at, arguments)))
         if shape.shape != y_shape.shape:
             raise ValueError(f"f returned shape {shape.shape} here but {y_shape.shape} at the point")
         return outputs(flat)
@@ -325,8 +334,8 @@ def _check(who: str, f: Callable, x, names, derivative: tuple[str, Callable, int
     def label(k: int, index: str, name: str) -> tuple[str, str]:
         return f"{k},{index}", row_name(y_names[k], k, name)
 
-    rows = _compare(who, evaluate, point, outputs(y), analytic(arguments, at_point, y_shape), lines, eps, atol,
-                    rtol, label if row_name else None, estimate)
+    rows = _compare(who, evaluate, point, outputs(y), analytic(arguments, lambda: _split(point, arguments), y_shape),
+                    lines, eps, atol, rtol, label if row_name else None, estimate)
     column = "derivative" if row_name else "direction" if directions else "element"
     title = _title(who, len(rows), "derivative" if row_name else "element", eps, atol, rtol, directions)
     result = GradcheckResult(f"{title}, {method}", column, rows, _cost_hint(len(point), directions))
@@ -364,9 +373,8 @@ def check_gradient(f: Callable, grad_f: Callable, x, *, names=None, method: str 
 
     Returns a `GradcheckResult`: truthy when every derivative passes; prints as a table (HTML in Jupyter).
     """
-    def analytic(arguments, at_point, y_shape):
-        return [[g for flat in _derivatives("check_gradient", "grad_f", grad_f(*at_point), arguments)
-                 for g in flat]]
+    def analytic(arguments, x_copy, y_shape):
+        return [[g for flat in _derivatives("check_gradient", "grad_f", grad_f(*x_copy()), arguments) for g in flat]]
 
     def one_number(flat: list) -> list:
         if len(flat) != 1:
@@ -395,8 +403,8 @@ def check_jacobian(f: Callable, jac_f: Callable, x, *, names=None, method: str =
             arguments a tuple with one Jacobian per argument.
         x, names, method, eps, atol, rtol, directions, seed, raise_exception: as in `check_gradient`.
     """
-    def analytic(arguments, at_point, y_shape):
-        flats = _derivatives("check_jacobian", "jac_f", jac_f(*at_point), arguments, y_shape.shape)
+    def analytic(arguments, x_copy, y_shape):
+        flats = _derivatives("check_jacobian", "jac_f", jac_f(*x_copy()), arguments, y_shape.shape)
         n = y_shape.size
         return [[d for shaped, flat in zip(arguments, flats) for d in flat[k * shaped.size:(k + 1) * shaped.size]]
                 for k in range(n)]
@@ -441,10 +449,10 @@ def check_backward(f: Callable, backward: Callable, x, *, names=None, cotangents
             gs.extend([rng.gauss(0.0, 1.0) for _ in flat] for _ in range(cotangents))
         return [sum(gi * yi for gi, yi in zip(g, flat)) for g in gs]  # <g, y>
 
-    def analytic(arguments, at_point, y_shape):
+    def analytic(arguments, x_copy, y_shape):
         rows = []
         for g in gs:
-            returned = backward(*at_point, y_shape.build(g))
+            returned = backward(*x_copy(), y_shape.build(g))
             rows.append([d for flat in _derivatives("check_backward", "backward", returned, arguments)
                          for d in flat])
         return rows
