@@ -134,10 +134,15 @@ def _read_argument(who: str, name: str, value) -> tuple[_Shaped, list[float]]:
     shaped = _Shaped(name, kind, shape)
     if not flat:
         raise ValueError(f"{who}: {name} is empty (shape {shape}); there is nothing to differentiate")
-    for element, x in zip(shaped.elements(), flat):
-        if not math.isfinite(x):
-            raise ValueError(f"{who}: {element} = {x!r} is not finite; derivatives are checked at finite points")
+    bad = _first_not_finite(flat)
+    if bad is not None:
+        raise ValueError(f"{who}: {shaped.elements()[bad]} = {flat[bad]!r} is not finite; derivatives are checked "
+                         "at finite points")
     return shaped, flat
+
+
+def _first_not_finite(flat: list) -> int | None:
+    return next((i for i, x in enumerate(flat) if not math.isfinite(x)), None)
 
 
 def _arguments(who: str, f: Callable, x, names) -> tuple[list[_Shaped], list[float]]:
@@ -191,7 +196,7 @@ def _result(who: str, what: str, value, allow_complex: bool = False) -> tuple[_S
     except TypeError as e:
         raise TypeError(f"{prefix}{what} must return a number, a list of numbers or a numpy array; it returned "
                         f"{e}") from None
-    if not allow_complex and not all(math.isfinite(y) for y in flat):
+    if not allow_complex and _first_not_finite(flat) is not None:
         raise ValueError(f"{prefix}{what} returned a value that is not finite ({value!r})")
     return _Shaped("y", kind, shape), flat
 
@@ -225,10 +230,10 @@ def _derivatives(who: str, what: str, returned, arguments: list[_Shaped], prefix
             hint = " (transposed?)" if len(expected) == 2 and shape == expected[::-1] else ""
             raise ValueError(f"{who}: {what}'s derivative for {shaped.name} has shape {shape}, but it must have "
                              f"shape {expected}{hint}")
-        element_names = _Shaped(f"{what}'s derivative for {shaped.name}", "array", expected).elements()
-        for element, x in zip(element_names, flat):
-            if not math.isfinite(x):
-                raise ValueError(f"{who}: {element} = {x!r} is not finite")
+        bad = _first_not_finite(flat)
+        if bad is not None:
+            element = _Shaped(f"{what}'s derivative for {shaped.name}", "array", expected).elements()[bad]
+            raise ValueError(f"{who}: {element} = {flat[bad]!r} is not finite")
         flats.append(flat)
     return flats
 
