@@ -12,15 +12,16 @@ with the arguments named by `names=` or by the parameters of `f`.
 The numeric side is gradcheck's: finite differences along each element (or `directions=k` random unit
 directions), the same tolerance |analytic - numeric| <= atol + rtol |numeric|, the same kink and jump
 verdicts, table and `GradcheckError` (see `autograd.checking`). Three ways to estimate a derivative where f is
-smooth (`method=`):
+smooth (`method=`), each with the largest relative error it reached on six smooth functions (exp, sin, tanh,
+log, x^5, arctan at 10; tests/test_check_derivatives.py::test_the_error_each_method_reaches):
 
-- "central": (f(x + h) - f(x - h)) / 2h with h = eps = 1e-6: error about 1e-10 relative (2 evaluations).
+- "central": (f(x + h) - f(x - h)) / 2h with h = eps = 1e-6, error h^2 |f'''| / 6 + u |f| / h (u = 2^-53):
+  7e-9 (2 evaluations per element).
 - "richardson": central differences D(h) with h = 0.01 max(1, |x|), h/2 and h/4, combined to cancel the h^2
-  and h^4 terms of their error (D(h/2) + (D(h/2) - D(h)) / 3, then again with 15): an error about 1e-13
-  relative on smooth functions (6 more evaluations). Falls back to the central difference, with a note, where
-  f is not smooth within 0.01 of x.
+  and h^4 terms of their error (D(h/2) + (D(h/2) - D(h)) / 3, then again with 15): 1.3e-13 (6 more
+  evaluations). Falls back to the central difference, with a note, where f is not smooth within h of x.
 - "complex-step": Im f(x + i h) / h with h = 1e-20. There is no subtraction, so no cancellation: exact to
-  rounding, about 1e-16 relative (1 more evaluation). f must be complex-safe, i.e. compute with complex
+  rounding, 1.2e-16 (1 more evaluation). f must be complex-safe, i.e. compute with complex
   numbers as it does with real ones; `abs`, comparisons, `np.real`, `conj` or `np.vdot`, `float()` and the
   `math` module are not. A complex-step derivative that disagrees with the central difference is refused with
   a `ValueError`, never used.

@@ -204,7 +204,7 @@ def test_numeric_derivatives_agree_with_numdifftools(case):
 
 
 def test_the_error_each_method_reaches():
-    # the figures in the module docstring: central about 1e-10, richardson about 1e-13, complex-step rounding
+    # the figures in autograd.numeric's docstring (measured: 7.2e-9, 1.3e-13, 1.2e-16)
     functions = [(np.exp, np.exp, 1.0), (np.sin, np.cos, 0.7), (np.tanh, lambda x: 1 - np.tanh(x) ** 2, 0.3),
                  (np.log, lambda x: 1 / x, 0.5), (lambda x: x ** 5, lambda x: 5 * x ** 4, 2.0),
                  (np.arctan, lambda x: 1 / (1 + x * x), 10.0)]
