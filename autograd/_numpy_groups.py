@@ -45,8 +45,8 @@ def _pow_local_grads(P, out):
     # d(a^b)/da = b a^(b-1); at a = 0 with b <= 1: 0 for b = 0, 1 for b = 1, infinite otherwise.
     at_zero = np.where(b == 0, 0.0, np.where(b == 1, 1.0, np.inf))
     d_base = np.where((a == 0) & (b <= 1), at_zero, b * a ** (b - 1))
-    # d(a^b)/db = a^b ln a, 0 at a = 0; for a < 0 the engine refuses a Value exponent: nan here.
-    d_exponent = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where(a == 0, 0.0, np.nan))
+    # d(a^b)/db = a^b ln a, taken as 0 for a <= 0 (where the engine refuses an exponent that needs a gradient)
+    d_exponent = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), 0.0)
     return np.stack((d_base, d_exponent))
 
 

@@ -49,8 +49,7 @@ from itertools import chain
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from . import engine
-from .engine import Op, Value, topological_order
+from . import Op, Value, engine, topological_order
 
 
 class GraphChanged(RuntimeError):
@@ -79,14 +78,16 @@ def compiled(f: Callable[[], Value], rerecord: bool = True) -> CompiledStep:
 class CompiledStep:
     """`compiled(f)`: call it for one step; `schedule()` describes the recorded plan.
 
-    Attributes: `f`, `rerecord`, `recordings` (how many times the graph was recorded), `engine_only` (True
-    when the graph has custom operations, so every call runs the engine).
+    Attributes: `f`, `rerecord`, `recordings` (how many times the graph was recorded), `engine_runs` (calls
+    after a recording that ran through the engine instead: a value that was not finite, a gradient hook),
+    `engine_only` (True when the graph has a custom operation, so every call runs the engine).
     """
 
     def __init__(self, f: Callable[[], Value], rerecord: bool = True):
         self.f = f
         self.rerecord = rerecord
         self.recordings = 0
+        self.engine_runs = 0
         self.engine_only = False
         self._replay: _Replay | None = None
         self._said_rerecorded = False
@@ -98,7 +99,7 @@ class CompiledStep:
             return self._record()
         try:
             return self._replay.run()
-        except _NotFinite:
+        except _UseEngine:
             return self._engine_step()  # the engine raises its error, naming the operation
         except _GuardFailed as changed:
             if not self.rerecord:
@@ -113,7 +114,7 @@ class CompiledStep:
     def schedule(self) -> Schedule:
         """The recorded plan: level by level, the groups of nodes computed together (one numpy call each)."""
         if self.engine_only:
-            raise RuntimeError("schedule(): this step runs through the engine (its graph has a custom operation)")
+            raise RuntimeError("schedule(): this step runs through the engine (see the warning given when recording)")
         if self._replay is None:
             raise RuntimeError("schedule(): nothing recorded yet; call the step once first")
         return self._replay.schedule
@@ -132,6 +133,7 @@ class CompiledStep:
         return root
 
     def _engine_step(self) -> float:
+        self.engine_runs += 1
         root = self._call_f()
         root.backward()
         return root.data
@@ -151,11 +153,10 @@ class CompiledStep:
         self.recordings += 1
         try:
             self._replay = _Replay(root, guards)
-        except _CustomOperation as custom:
+        except _EngineOnly as custom:
             self.engine_only = True
-            warnings.warn(f"compiled step: the graph has the custom operation {custom}, whose local derivatives "
-                          "are numbers that cannot be recomputed; every call runs f().backward() through the "
-                          "engine", stacklevel=3)
+            warnings.warn(f"compiled step: the graph has {custom}; every call runs f().backward() through "
+                          "the engine", stacklevel=3)
         return root.data
 
 
@@ -201,7 +202,7 @@ class Schedule:
         return "\n".join(lines)
 
 
-class _NotFinite(Exception):
+class _UseEngine(Exception):
     pass
 
 
@@ -209,7 +210,7 @@ class _GuardFailed(Exception):
     pass
 
 
-class _CustomOperation(Exception):
+class _EngineOnly(Exception):
     pass
 
 
@@ -310,7 +311,10 @@ class _Replay:
         operations = {node.op for node, a, b in zip(nodes, offsets, offsets[1:]) if b > a}
         custom = sorted(str(op) or "(no name)" for op in operations if not _built_in(op, ARITY))
         if custom:
-            raise _CustomOperation(", ".join(map(repr, custom)))
+            raise _EngineOnly(f"the custom operation {', '.join(map(repr, custom))}, whose local "
+                                   "derivatives are numbers that cannot be recomputed")
+        if any(map(_hooks, nodes)):
+            raise _EngineOnly("gradient hooks (register_hook), which the replay would not call")
         ops = [str(node.op) for node in nodes]
         flat_list, offsets_list = flat.tolist(), offsets.tolist()
         keep = [n_root - 1, *(index[id(v)] for v in compared)]
@@ -363,6 +367,10 @@ class _Replay:
         self.grad_leaves = [nodes[i] for i in with_grad]
         self.grad_slots = slot[with_grad]
         self.root_slot = int(slot[n_root - 1])
+        # The engine refuses a negative base with an exponent that needs a gradient (d(a^b)/db = a^b ln a).
+        bases = [flat_list[offsets_list[i]] for i, op in enumerate(ops)
+                 if op == "**" and nodes[flat_list[offsets_list[i] + 1]].requires_grad]
+        self.bases = slot[bases]
         self.guards = self._guards(guards, index, slot)
         self.schedule = Schedule(described, len(leaves), len(nodes), len(flat))
 
@@ -385,17 +393,19 @@ class _Replay:
         return checks
 
     def run(self) -> float:
-        """One step: forward, guards, backward, leaf.grad += gradient. Raises _NotFinite or _GuardFailed
+        """One step: forward, guards, backward, leaf.grad += gradient. Raises _UseEngine or _GuardFailed
         (before any .grad changes) when the engine must decide."""
         import numpy as np
 
+        if any(map(_hooks, self.grad_leaves)):  # a gradient hook registered since the recording
+            raise _UseEngine
         values = self.values
         values[:len(self.leaves)] = np.fromiter(map(_data, self.leaves), float, len(self.leaves))
         with np.errstate(all="ignore"):
             for group in self.groups:
                 group.forward(values)
-            if not np.isfinite(values).all():
-                raise _NotFinite
+            if not np.isfinite(values).all() or (values.take(self.bases) < 0).any():
+                raise _UseEngine
             self._check_guards(values)
             grads = np.zeros(len(values))
             grads[self.root_slot] = 1.0
@@ -404,7 +414,7 @@ class _Replay:
             leaf_grads = grads.take(self.grad_slots)
             totals = np.fromiter(map(_grad, self.grad_leaves), float, len(self.grad_leaves)) + leaf_grads
         if not (np.isfinite(leaf_grads).all() and np.isfinite(totals).all()):
-            raise _NotFinite
+            raise _UseEngine
         for leaf, total in zip(self.grad_leaves, totals.tolist()):
             leaf.grad = total
         return float(values[self.root_slot])
@@ -440,6 +450,10 @@ def _grid(parent_slots, arity: int):
 _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
 _parents = operator.attrgetter("parents")
+
+
+def _hooks(node: Value):
+    return getattr(node, "_hooks", None)  # the functions given to node.register_hook(), if any
 
 
 def _name(x) -> str:
