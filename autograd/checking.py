@@ -77,9 +77,12 @@ class Comparison:
 
     @property
     def passed(self) -> bool:
+        """True for the verdicts "ok", "kink" (a valid subgradient) and "jump" (nothing to check)."""
         return self.verdict in PASSING_VERDICTS
 
     def explanation(self) -> str:
+        """Why this row failed, in a sentence for the error message: the two numbers and the tolerance, or
+        the one-sided slopes at a kink; with the row's note."""
         if self.verdict == "kink FAIL":
             low, high = self.one_sided
             return (f"f has a kink here, with one-sided slopes from {low:.8g} to {high:.8g}, and the analytic "
@@ -106,13 +109,16 @@ class GradcheckResult:
         self.hint = hint
 
     def __bool__(self) -> bool:
+        """True when every derivative passed, so `assert gradcheck(...)` reads as it should."""
         return not self.failures
 
     @property
     def failures(self) -> list[Comparison]:
+        """The rows whose verdict is "FAIL" or "kink FAIL", in table order."""
         return [row for row in self.rows if not row.passed]
 
     def summary(self) -> str:
+        """One line: how many derivatives were checked, and the names of the wrong ones."""
         if self.failures:
             names = ", ".join(row.name for row in self.failures)
             return f"FAILED: {len(self.failures)} of {_count(len(self.rows), 'derivative')} wrong: {names}"
