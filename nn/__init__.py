@@ -3,7 +3,8 @@
     from nn import MLP, SGD, Adam, train
     from nn import functional as F
 
-- `Neuron`, `Layer`, `MLP`: fully connected networks, numbered and labelled as in the documents (nn._mlp)
+- `Neuron`, `Layer`, `MLP`: fully connected networks, numbered and labelled as in the documents (nn._mlp);
+  model files replaced atomically (nn._files); `MLP.to_torch()` / `MLP.from_torch()` (nn._torch)
 - `SGD`, `Adam`: optimisers (nn._optim)
 - `train`: online or mini-batch training with a history of losses; `TrainingStalledWarning` (nn._train)
 - `functional`: losses and softmax; `datasets`: small datasets generated in code
