@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 
 # A float has at most 309 integer digits (1.8e308); Python refuses int(text) beyond 640 digits when the
 # limit of sys.set_int_max_str_digits is set to its lowest value.
@@ -82,16 +83,20 @@ def write_atomically(path: str | os.PathLike, text: str) -> None:
     """Replace the file at path by one holding text (UTF-8), so that at every moment, whatever fails, the
     path holds either the old file or the complete new one.
 
+    As `open(path, "w")`: a symbolic link is followed (its target is replaced), an existing file keeps its
+    permissions, a new one gets 0o666 less the umask.
+
     Arguments:
         path: the file to write (its folder must exist).
         text: the new content.
     """
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
+    path = os.path.realpath(path)
+    folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-    # O_EXCL: never write into someone else's file; mode 0o666 less the umask, as open(path, "w") would.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # O_EXCL: never someone else's file
     try:
+        if os.path.isfile(path):
+            os.chmod(fd, stat.S_IMODE(os.stat(path).st_mode))
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

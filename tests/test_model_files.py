@@ -53,6 +53,17 @@ def test_save_replaces_the_file_and_keeps_the_usual_permissions(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # as open(path, "w") would create it
 
 
+def test_save_writes_through_a_link_and_keeps_the_permissions_of_the_file(tmp_path):
+    path, _ = _old_file(tmp_path)
+    path.chmod(0o640)
+    link = tmp_path / "latest.json"
+    link.symlink_to(path.name)
+    new = MLP(3, [4, 2], seed=2)
+    new.save(link)
+    assert link.is_symlink() and _data(MLP.load(path)) == _data(new)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
 def test_a_nan_parameter_is_refused_before_the_file_is_touched(tmp_path):
     path, old_weights = _old_file(tmp_path)
     new = MLP(3, [4, 2], seed=2)
