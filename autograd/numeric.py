@@ -170,12 +170,13 @@ def _argument_names(who: str, f: Callable, n: int, several: bool, names) -> list
         return names
     try:
         import inspect
-        parameters = [p.name for p in inspect.signature(f).parameters.values()
+        parameters = [p for p in inspect.signature(f).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         parameters = []
-    if len(parameters) == n:
-        return parameters
+    required = [p for p in parameters if p.default is p.empty]
+    if len(required) <= n <= len(parameters):  # f(W1, b1, W2, b2, X=X): the first n parameters
+        return [p.name for p in parameters[:n]]
     return [f"x{i}" for i in range(n)] if several else ["x"]
 
 

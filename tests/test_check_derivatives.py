@@ -358,6 +358,10 @@ def test_names_come_from_names_or_from_f():
     assert result.rows[0].name == "A[0, 0]" and result.rows[-1].name == "b[1]"
     assert check_gradient(lambda *p: loss(*p), gradients, PARAMS).rows[-1].name == "x3[1]"  # no parameter names
 
+    def loss_with_data(W1, b1, W2, b2, X=X):  # parameters with defaults beyond the arguments are not named
+        return loss(W1, b1, W2, b2)
+    assert check_gradient(loss_with_data, gradients, PARAMS).rows[-1].name == "b2[1]"
+
 
 def test_x_is_not_modified_even_if_f_writes_into_its_argument():
     x = np.array([1.0, 2.0])
