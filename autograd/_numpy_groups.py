@@ -40,14 +40,22 @@ def _sum(P):  # t_1 + t_2 + ... + t_n, added row after row: the engine's order f
     return np.add.reduce(P, axis=0)
 
 
+def _power(a, b):  # a ** b, with one number as the exponent when all are equal (numpy's x ** 2 is x * x)
+    return a ** b[0] if b[0] == b[-1] and (b == b[0]).all() else a ** b
+
+
 def _pow_local_grads(P, out):
     a, b = P
+    positive = a > 0
     # d(a^b)/da = b a^(b-1); at a = 0 with b <= 1: 0 for b = 0, 1 for b = 1, infinite otherwise.
-    at_zero = np.where(b == 0, 0.0, np.where(b == 1, 1.0, np.inf))
-    d_base = np.where((a == 0) & (b <= 1), at_zero, b * a ** (b - 1))
+    d_base = b * _power(a, b - 1)
+    if not positive.all():
+        at_zero = np.where(b == 0, 0.0, np.where(b == 1, 1.0, np.inf))
+        d_base = np.where((a == 0) & (b <= 1), at_zero, d_base)
     # d(a^b)/db = a^b ln a, taken as 0 for a <= 0 (where the engine refuses an exponent that needs a gradient)
-    d_exponent = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), 0.0)
-    return np.stack((d_base, d_exponent))
+    if positive.all():
+        return np.stack((d_base, out * np.log(a)))
+    return np.stack((d_base, np.where(positive, out * np.log(np.where(positive, a, 1.0)), 0.0)))
 
 
 def _sqrt_local_grads(out):  # 1 / (2 sqrt x): infinite at 0
@@ -76,7 +84,7 @@ RULES: dict[str, Rule] = {
     "*": Rule(lambda P: P[0] * P[1], lambda P, out: P[::-1]),  # (b, a)
     "/": Rule(lambda P: P[0] / P[1], lambda P, out: np.stack((1.0 / P[1], -out / P[1]))),
     "neg": Rule(lambda P: -P[0], lambda P, out: -1.0),
-    "**": Rule(lambda P: np.power(P[0], P[1]), _pow_local_grads),
+    "**": Rule(lambda P: _power(P[0], P[1]), _pow_local_grads),
     "exp": Rule(lambda P: np.exp(P[0]), lambda P, out: out),
     "log": Rule(lambda P: np.log(P[0]), lambda P, out: 1.0 / P[0]),
     "sqrt": Rule(lambda P: np.sqrt(P[0]), lambda P, out: _sqrt_local_grads(out)),
@@ -126,18 +134,29 @@ ARITY = {"neg": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1, "cos": 1, 
 # group's own in one slice, `values[start:stop]`; gradients live in an array `grads` laid out alike. Every
 # parent of a group comes before `start`.
 
-def _add_into(grads, slots, contributions, start: int) -> None:
-    """grads[slot] += contribution for every pair; a slot may repeat (a weight used by many nodes)."""
-    grads[:start] += np.bincount(slots.ravel(), contributions.ravel(), minlength=start)
+class _Scatter:
+    """grads[slot] += contribution for every (slot, contribution) pair, a slot possibly repeated (a weight
+    used by many nodes): one `bincount` over the range of slots involved."""
+
+    def __init__(self, slots):
+        slots = np.asarray(slots, dtype=np.intp).ravel()
+        self.low = int(slots.min()) if len(slots) else 0
+        self.high = int(slots.max()) + 1 if len(slots) else 0
+        self.slots = slots - self.low
+
+    def __call__(self, grads, contributions) -> None:
+        grads[self.low:self.high] += np.bincount(self.slots, contributions.ravel(), minlength=self.high - self.low)
 
 
 class Elementwise:
     """Nodes of one operation with the same number of parents, computed by the operation's rule.
 
-    `parent_slots[i, k]` is where parent i of node k is in `values`."""
+    `parent_slots[i, k]` is where parent i of node k is in `values`; `rows` are the parents i that need a
+    gradient (None: all), so constants such as the 2 of x ** 2 receive none."""
 
-    def __init__(self, rule: Rule, parent_slots, start: int, stop: int):
-        self.rule, self.parent_slots, self.start, self.stop = rule, parent_slots, start, stop
+    def __init__(self, rule: Rule, parent_slots, start: int, stop: int, rows: list[int] | None = None):
+        self.rule, self.parent_slots, self.start, self.stop, self.rows = rule, parent_slots, start, stop, rows
+        self._scatter = _Scatter(parent_slots if rows is None else parent_slots[rows])
 
     def forward(self, values) -> None:
         self._parents = values.take(self.parent_slots)  # kept for backward
@@ -147,9 +166,8 @@ class Elementwise:
         P = self._parents
         local_grads = self.rule.local_grads(P, values[self.start:self.stop])
         # The chain rule for the whole group: d root/d parent += d node/d parent * d root/d node
-        contributions = np.empty(P.shape)
-        np.multiply(local_grads, grads[self.start:self.stop], out=contributions)
-        _add_into(grads, self.parent_slots, contributions, self.start)
+        contributions = np.multiply(local_grads, grads[self.start:self.stop], out=np.empty(P.shape))
+        self._scatter(grads, contributions if self.rows is None else contributions[self.rows])
 
 
 class MatrixProduct:
@@ -158,13 +176,17 @@ class MatrixProduct:
     lecture note's vector form: Z = X W^T + b (eq 51), and backward (eqs 52-56 without the 1/M, which the
     loss carries):  dX = G W,  dW = G^T X,  db = sum_m G[m],  with G the gradients of Z.
 
-    The group's values are Z in row-major order: node (m, j) is at start + m * J + j."""
+    The group's values are Z in row-major order: node (m, j) is at start + m * J + j. `inputs_need_grad`
+    and `weights_need_grad` say which gradients to compute (the inputs of a first layer are constants)."""
 
-    def __init__(self, weight_slots, input_slots, bias_slots, start: int, stop: int):
+    def __init__(self, weight_slots, input_slots, bias_slots, start: int, stop: int, inputs_need_grad: bool = True,
+                 weights_need_grad: bool = True):
         self.weight_slots, self.input_slots, self.bias_slots = weight_slots, input_slots, bias_slots
         self.start, self.stop = start, stop
-        parts = [input_slots.ravel(), weight_slots.ravel()] + ([] if bias_slots is None else [bias_slots])
-        self.parent_slots = np.concatenate(parts)
+        self.inputs_need_grad, self.weights_need_grad = inputs_need_grad, weights_need_grad
+        parts = ([input_slots.ravel()] if inputs_need_grad else []) + ([weight_slots.ravel()] + (
+            [] if bias_slots is None else [bias_slots]) if weights_need_grad else [])
+        self._scatter = _Scatter(np.concatenate(parts) if parts else [])
 
     def forward(self, values) -> None:
         self._X, self._W = values.take(self.input_slots), values.take(self.weight_slots)
@@ -175,7 +197,10 @@ class MatrixProduct:
 
     def backward(self, values, grads) -> None:
         G = grads[self.start:self.stop].reshape(len(self._X), len(self._W))
-        parts = [(G @ self._W).ravel(), (G.T @ self._X).ravel()]
-        if self.bias_slots is not None:
-            parts.append(G.sum(axis=0))
-        _add_into(grads, self.parent_slots, np.concatenate(parts), self.start)
+        parts = [(G @ self._W).ravel()] if self.inputs_need_grad else []
+        if self.weights_need_grad:
+            parts.append((G.T @ self._X).ravel())
+            if self.bias_slots is not None:
+                parts.append(G.sum(axis=0))
+        if parts:
+            self._scatter(grads, np.concatenate(parts))

@@ -151,13 +151,17 @@ class CompiledStep:
         root = self._call_f(on_compare)
         root.backward()  # this call's result, and its errors, are the engine's own
         self.recordings += 1
+        value = root.data
         try:
             self._replay = _Replay(root, guards)
         except _EngineOnly as custom:
             self.engine_only = True
             warnings.warn(f"compiled step: the graph has {custom}; every call runs f().backward() through "
                           "the engine", stacklevel=3)
-        return root.data
+            return value
+        del root, guards, on_compare  # the graph, unless f keeps it
+        self._replay.stop_reading_unreachable_constants()
+        return value
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -335,6 +339,9 @@ class _Replay:
 
         slot = np.zeros(len(nodes), dtype=np.intp)  # where each node's value is in `values`
         slot[leaves] = np.arange(len(leaves))
+        with_grad = [i for i in leaves if i < n_root and nodes[i].requires_grad]
+        needs_grad = np.zeros(len(leaves) + sum(map(len, groups.values())), dtype=bool)  # by slot
+        needs_grad[slot[with_grad]] = True
         start = len(leaves)
         self.groups, described = [], []
         for key in sorted(groups):
@@ -348,23 +355,31 @@ class _Replay:
             grid = _grid(parent_slots, arity) if op == "linear" else None
             stop = start + len(members)
             if grid is None:
-                group = Elementwise(RULES[op], np.ascontiguousarray(parent_slots.T), start, stop)
+                parent_slots = np.ascontiguousarray(parent_slots.T)
+                rows = [r for r in range(arity) if needs_grad[parent_slots[r]].any()]
+                group = Elementwise(RULES[op], parent_slots, start, stop, None if len(rows) == arity else rows)
                 shape = None
             else:
                 order, weight_slots, input_slots, bias_slots = grid
                 members = members[order]
-                group = MatrixProduct(weight_slots, input_slots, bias_slots, start, stop)
+                weights_need_grad = needs_grad[weight_slots].any() or (
+                    bias_slots is not None and needs_grad[bias_slots].any())
+                group = MatrixProduct(weight_slots, input_slots, bias_slots, start, stop,
+                                      needs_grad[input_slots].any(), weights_need_grad)
                 shape = (len(input_slots), len(weight_slots))
             slot[members] = np.arange(start, stop)
+            needs_grad[start:stop] = backward
             self.groups.append(group)
             described.append(Group(level_, op, len(members), arity, backward, shape))
             group.backward_pass = backward
             start = stop
         self.backward_groups = [g for g in reversed(self.groups) if g.backward_pass]
-        self.values = np.zeros(start)
         self.leaves = [nodes[i] for i in leaves]
-        with_grad = [i for i in leaves if i < n_root and nodes[i].requires_grad]
+        self.values = np.zeros(start)
+        self.values[:len(leaves)] = [leaf.data for leaf in self.leaves]
+        self.read_slots = np.arange(len(leaves))  # the leaves whose .data is read at every call
         self.grad_leaves = [nodes[i] for i in with_grad]
+        self.hooks_possible = hasattr(root, "register_hook")
         self.grad_slots = slot[with_grad]
         self.root_slot = int(slot[n_root - 1])
         # The engine refuses a negative base with an exponent that needs a gradient (d(a^b)/db = a^b ln a).
@@ -373,6 +388,20 @@ class _Replay:
         self.bases = slot[bases]
         self.guards = self._guards(guards, index, slot)
         self.schedule = Schedule(described, len(leaves), len(nodes), len(flat))
+
+    def stop_reading_unreachable_constants(self) -> None:
+        """Constants that nothing but this recording refers to any more (those `f` made from numbers, once
+        its graph is gone) cannot change: their `.data` need not be read at every call. Leaves with a
+        gradient, or held anywhere else (input Values, f's closure, a graph kept alive), are still read."""
+        import sys
+
+        import numpy as np
+
+        leaves = self.leaves
+        if hasattr(sys, "getrefcount"):  # CPython: 2 = the list `leaves` + getrefcount's own argument
+            read = [i for i in range(len(leaves)) if leaves[i].requires_grad or sys.getrefcount(leaves[i]) > 2]
+            self.read_slots = np.array(read, dtype=np.intp)
+        self.read_leaves = [leaves[i] for i in self.read_slots.tolist()]
 
     @staticmethod
     def _guards(guards: list, index: dict, slot) -> list:
@@ -397,10 +426,10 @@ class _Replay:
         (before any .grad changes) when the engine must decide."""
         import numpy as np
 
-        if any(map(_hooks, self.grad_leaves)):  # a gradient hook registered since the recording
+        if self.hooks_possible and any(map(_hooks, self.grad_leaves)):  # a hook registered since the recording
             raise _UseEngine
         values = self.values
-        values[:len(self.leaves)] = np.fromiter(map(_data, self.leaves), float, len(self.leaves))
+        values[self.read_slots] = np.fromiter(map(_data, self.read_leaves), float, len(self.read_slots))
         with np.errstate(all="ignore"):
             for group in self.groups:
                 group.forward(values)
@@ -452,8 +481,8 @@ _grad = operator.attrgetter("grad")
 _parents = operator.attrgetter("parents")
 
 
-def _hooks(node: Value):
-    return getattr(node, "_hooks", None)  # the functions given to node.register_hook(), if any
+# The functions given to node.register_hook(), if any (an engine without gradient hooks has none).
+_hooks = operator.attrgetter("_hooks") if hasattr(Value(0.0), "_hooks") else (lambda node: None)
 
 
 def _name(x) -> str:
