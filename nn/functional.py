@@ -17,6 +17,10 @@ Losses over several examples take lists and average (PyTorch's default `reductio
 `mse_half`, which sums as eq 6 does. A single number or `Value` counts as a list of one.
 Targets are plain numbers (no gradient flows to them), except in `mse_half` and `mse`, where they may be
 `Value`s as in PyTorch.
+
+A loss's graph holds only the operations of its formula (no division by 1 for one example, no multiplication
+by a target of 1), so its picture reads like the formula; the loss node is labelled with the function's name
+(`mse_half`, `cross_entropy`, ...), which a graph picture shows (relabel it freely).
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ def _as_list(xs, function: str, what: str) -> list:
     return xs
 
 
+def _shown(x) -> str:
+    """repr(x), but a huge int by its number of digits (its repr may be thousands of digits, or refused)."""
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool) and abs(int(x)).bit_length() > 160:
+        return f"an int of about {int(abs(int(x)).bit_length() * 0.30103) + 1} digits"
+    return repr(x)
+
+
 def _number(x, function: str, what: str) -> float:
     """A finite plain number (not a bool, not a Value), as a float."""
     if isinstance(x, Value):
@@ -54,10 +65,14 @@ def _number(x, function: str, what: str) -> float:
                         f"use its .data")
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
         raise TypeError(f"{function}(): {what} = {x!r} must be a number")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{function}(): {what} = {x!r} is not a finite number")
-    return x
+    try:
+        x_float = float(x)
+    except OverflowError:
+        x_float = math.inf
+    if not math.isfinite(x_float):
+        beyond = "" if isinstance(x, float) else " (too large for a float, beyond 1.8e308)"
+        raise ValueError(f"{function}(): {what} = {_shown(x)} is not a finite number{beyond}")
+    return x_float
 
 
 def _values(xs, function: str, what: str) -> list[Value]:
@@ -102,7 +117,18 @@ def _sum(values: list[Value]) -> Value:
 
 
 def _mean(values: list[Value]) -> Value:
-    return _sum(values) / len(values)
+    return _sum(values) / len(values) if len(values) > 1 else values[0]  # no "/ 1" for one example
+
+
+def _mean_of_sum(terms: list[Value], n: int) -> Value:
+    """(1/n) sum of the terms (with no division for n = 1)."""
+    return _sum(terms) / n if n > 1 else _sum(terms)
+
+
+def _named(loss: Value, function: str) -> Value:
+    """Label the loss node with the function's name (shown in graph pictures)."""
+    loss.label = function
+    return loss
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -121,7 +147,7 @@ def mse_half(outputs: Scalars, targets: Scalars) -> Value:
     targets = _values(targets, "mse_half", "targets")
     _same_length(outputs, targets, "mse_half")
     squares = [(t - o) ** 2 for o, t in zip(outputs, targets)]
-    return 0.5 * _sum(squares)  # L = 1/2 sum (t - o)^2
+    return _named(0.5 * _sum(squares), "mse_half")  # L = 1/2 sum (t - o)^2
 
 
 def mse(outputs: Scalars, targets: Scalars) -> Value:
@@ -134,7 +160,7 @@ def mse(outputs: Scalars, targets: Scalars) -> Value:
     outputs = _values(outputs, "mse", "outputs")
     targets = _values(targets, "mse", "targets")
     _same_length(outputs, targets, "mse")
-    return _mean([(o - t) ** 2 for o, t in zip(outputs, targets)])  # L = mean (o - t)^2
+    return _named(_mean([(o - t) ** 2 for o, t in zip(outputs, targets)]), "mse")  # L = mean (o - t)^2
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -165,13 +191,12 @@ def binary_cross_entropy(probabilities: Scalars, targets: Scalars) -> Value:
             raise ValueError(f"{function}(): probabilities[{i}] = {p.data!r} with target {t!r} gives an "
                              "infinite loss (log 0); PyTorch would clamp log to -100. Use "
                              "binary_cross_entropy_with_logits on the logits instead, which stays finite")
-        parts = []  # t lies in [0, 1], so at least one part is present
+        # t lies in [0, 1], so at least one part is present; a weight of 1 is not multiplied
         if t > 0.0:
-            parts.append(t * p.log())  # t log p
+            terms.append(p.log() if t == 1.0 else t * p.log())  # t log p
         if t < 1.0:
-            parts.append((1.0 - t) * (1.0 - p).log())  # (1 - t) log(1 - p)
-        terms.append(-_sum(parts))
-    return _mean(terms)
+            terms.append((1.0 - p).log() if t == 0.0 else (1.0 - t) * (1.0 - p).log())  # (1 - t) log(1 - p)
+    return _named(-_mean_of_sum(terms, len(targets)), function)  # -(1/n) sum of the terms
 
 
 def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value:
@@ -189,7 +214,9 @@ def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value
     logits = _values(logits, function, "logits")
     targets = _numbers(targets, function, "targets", 0.0, 1.0)
     _same_length(logits, targets, function)
-    return _mean([z.softplus() - z * t for z, t in zip(logits, targets)])  # softplus(z) - z t
+    terms = [z.softplus() if t == 0.0 else z.softplus() - (z if t == 1.0 else z * t)
+             for z, t in zip(logits, targets)]  # softplus(z) - z t
+    return _named(_mean(terms), function)
 
 
 def hinge(scores: Scalars, labels: Scalars) -> Value:
@@ -205,7 +232,8 @@ def hinge(scores: Scalars, labels: Scalars) -> Value:
     for i, y in enumerate(labels):
         if y not in (-1.0, 1.0):
             raise ValueError(f"hinge(): labels[{i}] = {y!r} must be -1 or +1")
-    return _mean([(1.0 - y * s).relu() for s, y in zip(scores, labels)])  # max(0, 1 - y s)
+    margins = [(1.0 - s if y == 1.0 else 1.0 + s).relu() for s, y in zip(scores, labels)]  # max(0, 1 - y s)
+    return _named(_mean(margins), "hinge")
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
@@ -216,8 +244,11 @@ def l2_penalty(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
         alpha: the strength (a number >= 0).
     """
     alpha = _number(alpha, "l2_penalty", "alpha")
+    if alpha < 0:
+        raise ValueError(f"l2_penalty(): alpha = {alpha!r} must be >= 0 (a negative penalty rewards large weights)")
     parameters = _values(parameters, "l2_penalty", "parameters")
-    return alpha * _sum([p * p for p in parameters])  # alpha sum p^2
+    squares = _sum([p * p for p in parameters])
+    return _named(squares if alpha == 1.0 else alpha * squares, "l2_penalty")  # alpha sum p^2
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -335,4 +366,4 @@ def cross_entropy(logits: Sequence[Value | Number], target, temperature: float =
     loss = math.fsum(t_j * (log_total - (s_j - m)) for t_j, s_j in zip(t, s))  # sum_j t_j (lse - s_j) (eq 65)
     y = [e / total for e in exps]  # softmax_T(z)
     local_grads = tuple((y_i - t_i) / temperature for y_i, t_i in zip(y, t))  # (y_i - t_i) / T  (eq 68)
-    return Value(loss, parents=tuple(logits), local_grads=local_grads, op="cross_entropy")
+    return Value(loss, parents=tuple(logits), local_grads=local_grads, op="cross_entropy", label="cross_entropy")

@@ -109,6 +109,10 @@ def parse(graph, tmp_path, name="picture") -> Picture:
         texts = [t.text for t in g.iter(SVG + "text")]
         if "node" in classes:
             outline = _first(g, "ellipse", "polygon")
+            if outline is None:  # a plain number (compact=True): its text only
+                text = _first(g, "text")
+                nodes[title] = Shape(title, classes, texts, None, None, (float(text.get("x")), float(text.get("y"))))
+                continue
             nodes[title] = Shape(title, classes, texts, outline.get("stroke"), outline.get("fill"),
                                  _center(outline))
         elif "edge" in classes:
@@ -571,3 +575,128 @@ def test_import_autograd_does_not_import_graphviz():
             "assert 'graphviz' not in sys.modules and 'autograd.viz' not in sys.modules; "
             "import autograd.viz; assert 'graphviz' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Edge labels never overlap, pictures fit, big graphs are refused, bad options named.
+
+HELVETICA_EM = {**dict.fromkeys("0123456789", 0.556), ".": 0.278, " ": 0.278, "-": 0.333, "(": 0.333,
+                ")": 0.333, "=": 0.584, "*": 0.389, "e": 0.556, "+": 0.584}  # Helvetica's widths (its AFM file)
+
+
+def _label_boxes(tmp_path, picture, name) -> list:
+    """The box of every edge label of the rendered SVG: each character as wide as in Helvetica's metrics (0.65
+    em for a character not in the table, wider than most letters); the box spans the font size above the
+    baseline."""
+    root = ET.parse(render(picture, tmp_path / f"{name}.svg")).getroot()
+    boxes = []
+    for g in root.iter(SVG + "g"):
+        if "edge" not in g.get("class", "").split():
+            continue
+        for t in g.iter(SVG + "text"):
+            size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
+            width = size * sum(HELVETICA_EM.get(ch, 0.65) for ch in t.text)
+            left = {"middle": x - width / 2, "end": x - width}.get(t.get("text-anchor"), x)
+            boxes.append((t.text, (left, y - size, left + width, y)))
+    return boxes
+
+
+def _overlaps(boxes) -> list:
+    return [(a, b) for k, (a, p) in enumerate(boxes) for b, q in boxes[k + 1:]
+            if p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]]
+
+
+def test_no_two_edge_labels_overlap(tmp_path):
+    model, loss = worked_example()
+    w13 = model.layers[0].neurons[0].w[0]
+    steps = backward_steps(loss)
+    z6_frame = next(f for f in steps if f.name == "z6")  # six numbered edges into one linear node
+    pictures = {"graph": draw_graph(loss, group=model, highlight=w13), "network": draw_network(model, root=loss),
+                "frame": z6_frame.graph, "lr": draw_graph(loss, rankdir="LR")}
+    for name, picture in pictures.items():
+        boxes = _label_boxes(tmp_path, picture, name)
+        assert len(boxes) >= 14, name
+        assert _overlaps(boxes) == [], name
+
+
+def test_pictures_fit_a_notebook_column(tmp_path):
+    model, loss = worked_example()
+    graph = draw_graph(loss, group=model)
+    graph.pipe("png")
+    assert graph.width <= 1100 and graph.rankdir == "TB"  # 4,700 px wide left to right
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(graph.pipe("png"))).width <= 1100  # the PNG has the same width
+    assert "laid out top to bottom to fit" in graph.summary()
+    x = Value(0.3, label="x")
+    y = x
+    for k in range(60):  # a long chain: 60 boxes in a row are far wider than a column
+        y = y.sin()
+    chain = draw_graph(y)
+    chain.pipe("svg")
+    assert chain.width <= 1100
+
+
+def test_compact_draws_constants_as_numbers(tmp_path):
+    x = Value(2.0, label="x")
+    y = (x * 0.25 + 3.0) * (Value(2.0, requires_grad=False) * 5.0)  # the last factor: a constant 10.0
+    y.label = "y"
+    full = parse(draw_graph(y), tmp_path, "full")
+    compact = parse(draw_graph(y, compact=True), tmp_path, "compact")
+    boxes = lambda pic: sorted(pic.name(s.id) for s in pic.nodes.values() if "op" not in s.classes)  # noqa: E731
+    # by hand: full: x, 0.25, x*0.25, 3.0, +, 2.0, 5.0, 2*5 = 10, y: 9 values; compact: the constants are numbers
+    assert len(boxes(full)) == 9
+    numbers = sorted(s.texts[0] for s in compact.nodes.values() if "constant" in s.classes)
+    assert numbers == ["0.2500", "10.0000", "3.0000"]  # 2.0 * 5.0 is one number, its operation not drawn
+    assert len(compact.values("op")) == 3  # by hand: x * 0.25, + 3.0, and y = ... * 10.0
+
+
+def test_automatic_names_avoid_the_labels_in_use():
+    a = Value(1.0, label="v1")
+    b = a * 2.0
+    c = b + a
+    c.label = "v3"
+    names = {f.node: f.name for f in backward_steps(c)}
+    assert names == {c: "v3", a: "v1", b: "v2"}
+    d = (b * b).exp()  # two unlabelled nodes after b
+    names = {f.node: f.name for f in backward_steps(d + c)}
+    assert sorted(names.values()) == ["v1", "v2", "v3", "v4", "v5", "v6"]  # all different
+
+
+def test_a_graph_too_big_to_draw_is_refused_with_advice():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001
+    with pytest.raises(ValueError, match=r"draw_graph\(\): the graph of v3000 has 6,001 nodes, more than "
+                                         r"max_nodes = 5,000.*sub-graph.*group=model"):
+        draw_graph(y)
+    # on request it is drawn: 3 edges per multiplication (2 operands, 1 result); not laid out here (slow)
+    assert repr(draw_graph(y, max_nodes=7000)) == "draw_graph: 6001 values, 3000 operations, 9000 edges, root v3000"
+
+
+@pytest.mark.parametrize("call, error, fragment", [
+    (lambda L: draw_graph(L, precision=-1), ValueError, "draw_graph(): precision = -1 must be between 0 and 17"),
+    (lambda L: draw_graph(L, precision="a"), TypeError, "draw_graph(): precision must be an int"),
+    (lambda L: draw_graph(L, precision=2.5), TypeError, "got 2.5"),
+    (lambda L: draw_graph(L, rankdir="XX"), ValueError, "draw_graph(): rankdir = 'XX' must be one of LR, TB, RL, BT"),
+    (lambda L: draw_graph(L, max_nodes=0), ValueError, "draw_graph(): max_nodes = 0 must be a positive int"),
+    (lambda L: draw_graph(5), TypeError, "draw_graph(): the root must be a Value, got 5"),
+    (lambda L: explain_grad(L.parents[0], L, max_paths="a"), TypeError,
+     "explain_grad(): max_paths must be an int (how many paths to list), got 'a'"),
+    (lambda L: explain_grad(L.parents[0], L, max_paths=-1), ValueError, "explain_grad(): max_paths = -1 must be >= 0"),
+    (lambda L: explain_grad(L.parents[0], L, precision=99), ValueError, "explain_grad(): precision = 99"),
+    (lambda L: backward_steps(L, precision=None), TypeError, "backward_steps(): precision must be an int"),
+    (lambda L: backward_steps(L, rankdir="up"), ValueError, "backward_steps(): rankdir = 'up'"),
+    (lambda L: draw_network(MLP.from_weights(WORKED_WEIGHTS), precision=-3), ValueError,
+     "draw_network(): precision = -3"),
+    (lambda L: draw_network(MLP.from_weights(WORKED_WEIGHTS), rankdir=1), ValueError, "draw_network(): rankdir = 1"),
+    (lambda L: draw_network(MLP.from_weights(WORKED_WEIGHTS), root=5), TypeError,
+     "draw_network(): root must be a Value computed from the model, got 5"),
+    (lambda L: render("not a picture", "x.svg"), TypeError, "render(): picture must be a picture"),
+])
+def test_bad_options_name_the_function_argument_and_value(call, error, fragment):
+    nodes = diamond()
+    with pytest.raises(error) as raised:
+        call(nodes["L"])
+    assert fragment in str(raised.value)
