@@ -197,20 +197,17 @@ class BackwardSteps(Sequence):
 
     # The player.
     def html(self) -> str:
-        """The player as an HTML fragment: every frame as a PNG with its text; a script hides all but one and
-        adds buttons "previous", "next", "play" and the readout "step k of n". Without scripts every frame
-        shows, one under the other. Nothing is loaded from the network."""
+        """The player as an HTML fragment: every frame as an inline SVG with its text; a script hides all but
+        one and adds buttons "previous", "next", "play" and the readout "step k of n". Without scripts every
+        frame shows, one under the other. Nothing is loaded from the network."""
         figures = []
         for frame in self.frames:
-            picture = frame.graph
-            png = base64.b64encode(picture.pipe("png")).decode("ascii")
-            caption = html.escape(frame.text)
+            svg = frame.graph.pipe("svg").decode()
+            svg = svg[svg.index("<svg"):]  # without the XML prolog and doctype: inline in HTML
             figures.append(
                 f'<figure class="bp-frame" data-step="{frame.index + 1}" data-node="{html.escape(frame.name)}" '
-                f'style="margin:0 0 12px 0">'
-                f'<figcaption><pre style="margin:0">{caption}</pre></figcaption>'
-                f'<img src="data:image/png;base64,{png}" width="{picture.width:.0f}" height="{picture.height:.0f}" '
-                f'style="max-width:none" alt="{caption}"></figure>')
+                f'style="margin:0 0 12px 0"><figcaption><pre style="margin:0">{html.escape(frame.text)}</pre>'
+                f'</figcaption>{svg}</figure>')
         ident = "bp-" + hashlib.sha1("".join(figures).encode()).hexdigest()[:12]
         return (f'<div class="bp-player" id="{ident}" data-total="{len(self.all_frames)}" style="overflow-x:auto;max-width:100%">'
                 f'<div class="bp-controls" hidden style="margin-bottom:6px">'

@@ -5,8 +5,8 @@
 2. Prints the lecture note's softmax numbers beside the exact values.
 3. Keeps training the same network on the same sample with SGD(lr=0.3, momentum=0.1) and prints the loss
    falling.
-4. Writes the computation graph of the example's loss and a picture of the network to DIR (default
-   ./demo_output), if `autograd.viz` and Graphviz's `dot` program are available.
+4. Writes the computation graph of the example's loss, a picture of the network and a page that plays backward
+   step by step to DIR (default ./demo_output), if `autograd.viz` and Graphviz's `dot` program are available.
 """
 
 from __future__ import annotations
@@ -46,16 +46,17 @@ def train_more(example, steps: int) -> list[float]:
 
 
 def write_pictures(out_dir: str) -> list[str]:
-    """Write, as SVG files in `out_dir`, the computation graph of the example's loss (after backward, so
-    every gradient shows; nodes grouped by neuron) and the network as the article draws it (weights on the
-    edges; each neuron's z, y and dE/dz). Return the paths written. Prints a note and writes nothing if
-    `autograd.viz` cannot be imported or Graphviz's `dot` program is missing.
+    """Write to `out_dir`: the computation graph of the example's loss as SVG (after backward, so every
+    gradient shows; nodes grouped by neuron), the network as the article draws it (weights on the edges; each
+    neuron's z, y, dE/dz and the article's delta -dE/dz), and an HTML page that plays backward step by step.
+    Return the paths written. Prints a note and writes nothing if `autograd.viz` cannot be imported or
+    Graphviz's `dot` program is missing.
 
     Arguments:
         out_dir: the folder to write to (created if needed).
     """
     try:
-        from autograd.viz import draw_graph, draw_network, render
+        from autograd.viz import backward_steps, draw_graph, draw_network, render
     except ImportError as e:
         print(f"Pictures skipped: autograd.viz could not be imported ({e}).")
         return []
@@ -65,15 +66,18 @@ def write_pictures(out_dir: str) -> list[str]:
     os.makedirs(out_dir, exist_ok=True)
     model = network_002()
     loss = loss_002(model)
+    loss.label = "E"
     loss.backward()
     pictures = {"worked_example_graph.svg": draw_graph(loss, group=model),
-                "worked_example_network.svg": draw_network(model, root=loss)}
+                "worked_example_network.svg": draw_network(model, root=loss, article_delta=True)}
     paths = []
     for name, picture in pictures.items():
         paths.append(render(picture, os.path.join(out_dir, name)))
         print(f"Wrote {paths[-1]}")
-    print("(The network picture shows delta = dE/dz, the lecture note's sign; "
-          "the article's delta is its negative.)")
+    paths.append(backward_steps(loss).to_html(os.path.join(out_dir, "worked_example_backward.html")))
+    print(f"Wrote {paths[-1]} (open it in a browser: previous / next / play)")
+    print("(The network picture shows each neuron's dE/dz, the lecture note's delta (eq 14), and -dE/dz, the "
+          "article's delta; the article prints delta3 = -0.0087, which has the wrong sign.)")
     return paths
 
 
