@@ -75,7 +75,7 @@ def write_pictures(out_dir: str) -> list[str]:
         paths.append(render(picture, os.path.join(out_dir, name)))
         print(f"Wrote {paths[-1]}")
     paths.append(backward_steps(loss).to_html(os.path.join(out_dir, "worked_example_backward.html")))
-    print(f"Wrote {paths[-1]} (open it in a browser: previous / next / play)")
+    print(f"Backward step by step, a page to open in a browser (previous / next / play): {paths[-1]}")
     print("(The network picture shows each neuron's dE/dz, the lecture note's delta (eq 14), and -dE/dz, the "
           "article's delta; the article prints delta3 = -0.0087, which has the wrong sign.)")
     return paths
