@@ -86,3 +86,29 @@ def three_inputs_table() -> tuple[list[list[float]], list[list[float]]]:
               [1.0, -1.0, -1.0], [1.0, -1.0, 1.0], [1.0, 1.0, -1.0], [1.0, 1.0, 1.0]]
     targets = [[-1.0], [1.0], [-1.0], [1.0], [-1.0], [1.0], [-1.0], [-1.0]]
     return inputs, targets
+
+
+def noisy_line(n: int = 40, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.5,
+               seed: int | None = 0) -> tuple[list[list[float]], list[list[float]]]:
+    """Points of the line t = slope * x + intercept with Gaussian noise: a regression problem whose best
+    weights (least squares) are not an exact fit, so online gradient descent with a constant learning rate
+    keeps jumping around them, and a decreasing rate settles (file 002, the learning rate).
+
+    The inputs x are n evenly spaced numbers in [-1, 1]; each target gets noise of standard deviation `noise`.
+
+    Arguments:
+        n: the number of points (>= 2).
+        slope, intercept: the line.
+        noise: the standard deviation of the noise (>= 0).
+        seed: seeds the noise (`random.Random(seed)`); None draws a fresh one.
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+        raise ValueError(f"noisy_line(): n must be an integer >= 2, got {n!r}")
+    for name, value in (("slope", slope), ("intercept", intercept), ("noise", noise)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ValueError(f"noisy_line(): {name} must be a finite number, got {value!r}")
+    if noise < 0:
+        raise ValueError(f"noisy_line(): noise must be >= 0, got {noise!r}")
+    rng = random.Random(seed)
+    xs = [-1.0 + 2.0 * k / (n - 1) for k in range(n)]
+    return [[x] for x in xs], [[slope * x + intercept + rng.gauss(0.0, noise)] for x in xs]

@@ -11,6 +11,7 @@ import torch
 from autograd import Value
 from nn import MLP, SGD, Adam, TrainingStalledWarning, datasets, train
 from nn import functional as F
+from torch_reference import train_reference
 
 
 def _torch_copy(model):
@@ -224,34 +225,12 @@ def test_two_moons_is_seeded():
 # ------------------------------------------------------------------------------------------------------
 # A stalled loss: "network paralysis" and "local minima" (file 002), said once
 
-def _torch_online_bce(model, inputs, targets, lr, epochs):
-    """Online gradient descent on -[t log o + (1 - t) log(1 - o)] for a tanh network with a sigmoid output,
-    in PyTorch float64; returns the outputs for every input after training."""
-    weights, biases = _torch_copy(model)
-
-    def forward(x):
-        y = torch.tensor(x, dtype=torch.float64)
-        for k, (w, b) in enumerate(zip(weights, biases)):
-            y = w @ y + b
-            y = torch.sigmoid(y) if k == len(weights) - 1 else torch.tanh(y)
-        return y
-
-    for _ in range(epochs):
-        for x, t in zip(inputs, targets):
-            loss = torch.nn.functional.binary_cross_entropy(forward(x), torch.tensor(t, dtype=torch.float64))
-            gradients = torch.autograd.grad(loss, weights + biases)
-            with torch.no_grad():
-                for p, g in zip(weights + biases, gradients):
-                    p -= lr * g
-    with torch.no_grad():
-        return [forward(x).item() for x in inputs]
-
-
 @pytest.mark.parametrize("seed", [0, 3])
 def test_xor_with_binary_cross_entropy_at_rate_half_stalls_and_train_says_so_once(seed):
     inputs, targets = datasets.xor()
     model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=seed)
-    expected = _torch_online_bce(model, inputs, targets, lr=0.5, epochs=300)
+    _, expected, _ = train_reference(model, inputs, targets, lr=0.5, epochs=300, loss="bce")
+    expected = [o[0] for o in expected]
     with pytest.warns(TrainingStalledWarning) as record:
         train(model, inputs, targets, F.binary_cross_entropy, epochs=300, lr=0.5)
     assert len(record) == 1
