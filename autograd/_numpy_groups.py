@@ -135,17 +135,26 @@ ARITY = {"neg": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1, "cos": 1, 
 # parent of a group comes before `start`.
 
 class _Scatter:
-    """grads[slot] += contribution for every (slot, contribution) pair, a slot possibly repeated (a weight
-    used by many nodes): one `bincount` over the range of slots involved."""
+    """grads[slot] += contribution for every (slot, contribution) pair. Where a slot repeats (a weight used by
+    many nodes), by one `bincount` over the range of slots involved; where none does, directly (a slice when
+    the slots are consecutive, as are the outputs of the group before)."""
 
     def __init__(self, slots):
         slots = np.asarray(slots, dtype=np.intp).ravel()
         self.low = int(slots.min()) if len(slots) else 0
         self.high = int(slots.max()) + 1 if len(slots) else 0
-        self.slots = slots - self.low
+        self.consecutive = np.array_equal(slots, np.arange(self.low, self.high))
+        self.unique = len(np.unique(slots)) == len(slots)
+        self.slots = slots if self.unique else slots - self.low
 
     def __call__(self, grads, contributions) -> None:
-        grads[self.low:self.high] += np.bincount(self.slots, contributions.ravel(), minlength=self.high - self.low)
+        if self.consecutive:
+            grads[self.low:self.high] += contributions.ravel()
+        elif self.unique:
+            grads[self.slots] += contributions.ravel()
+        else:
+            grads[self.low:self.high] += np.bincount(self.slots, contributions.ravel(),
+                                                     minlength=self.high - self.low)
 
 
 class Elementwise:

@@ -355,7 +355,8 @@ class _Replay:
             grid = _grid(parent_slots, arity) if op == "linear" else None
             stop = start + len(members)
             if grid is None:
-                parent_slots = np.ascontiguousarray(parent_slots.T)
+                in_order = np.argsort(parent_slots[:, 0], kind="stable")  # read the group before in its order
+                members, parent_slots = members[in_order], np.ascontiguousarray(parent_slots[in_order].T)
                 rows = [r for r in range(arity) if needs_grad[parent_slots[r]].any()]
                 group = Elementwise(RULES[op], parent_slots, start, stop, None if len(rows) == arity else rows)
                 shape = None

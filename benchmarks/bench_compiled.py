@@ -11,7 +11,9 @@ update of plain gradient descent (lr 0.01), for MLP(2, sizes, relu, linear outpu
 - torch:    PyTorch batched: `torch.nn.Linear` layers in float64 on the batch as one matrix, torch.optim.SGD
 - vector:   `nn.vector.VectorMLP.train_step`, the lecture note's vector form written with numpy
 
-Each run times its steps and keeps the median; the table gives min / median / max over the runs. The
+Every run uses one thread (torch.set_num_threads(1); OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1 for numpy's
+BLAS), the fair setting on a shared machine. Each run times its steps and keeps the median; the table gives
+min / median / max over the runs. The
 compiled run also times the engine's step and the recording (the first call; numpy already imported, whose
 own import is timed apart). All four must agree on the first step's loss and gradients (largest difference
 printed). Installs nothing: torch (==2.13.0, the dev extras) is skipped when missing.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -102,6 +105,7 @@ def measure(way: str, sizes: list[int], batch: int, steps: int) -> dict:
                 f().backward()
     elif way == "torch":
         import torch
+        torch.set_num_threads(1)  # as numpy's BLAS (OMP_NUM_THREADS=1): a shared machine, one core each
         layers = []
         for k, layer in enumerate(model.layers):
             linear = torch.nn.Linear(len(layer.neurons[0].w), len(layer.neurons), dtype=torch.float64)
@@ -159,8 +163,10 @@ def measure(way: str, sizes: list[int], batch: int, steps: int) -> dict:
 
 def run_alone(way: str, sizes: str, batch: int, steps: int) -> dict:
     """This script in a fresh interpreter, measuring one way; what it printed (JSON)."""
+    one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     out = subprocess.run([sys.executable, __file__, "--way", way, "--sizes", sizes, "--batch", str(batch),
-                          "--steps", str(steps)], check=True, capture_output=True, text=True).stdout
+                          "--steps", str(steps)], check=True, capture_output=True, text=True,
+                         env={**os.environ, **one_thread}).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -227,7 +233,6 @@ def main() -> None:
 
 
 def _cores() -> int:
-    import os
     return os.cpu_count() or 1
 
 
