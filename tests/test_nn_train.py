@@ -338,3 +338,15 @@ def test_numpy_arrays_are_accepted_as_inputs_and_targets():
     inputs, targets = [[1.0, 4.0], [2.0, 7.0]], [[5.0], [9.0]]
     history = train(model, np.array(inputs), np.array(targets), F.mse_half, epochs=2, lr=0.01)
     assert history == train(reference, inputs, targets, F.mse_half, epochs=2, lr=0.01)
+
+
+def test_noisy_line_is_the_line_plus_seeded_noise():
+    import random
+    inputs, targets = datasets.noisy_line(n=5, slope=2.0, intercept=-1.0, noise=0.5, seed=3)
+    assert [x[0] for x in inputs] == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    rng = random.Random(3)
+    assert [t[0] for t in targets] == [2.0 * x - 1.0 + rng.gauss(0.0, 0.5) for x in [-1.0, -0.5, 0.0, 0.5, 1.0]]
+    assert datasets.noisy_line(noise=0.0)[1] == [[2.0 * x[0] - 1.0] for x in datasets.noisy_line()[0]]
+    for bad in [{"n": 1}, {"n": 2.5}, {"noise": -1.0}, {"slope": float("nan")}, {"intercept": "1"}]:
+        with pytest.raises(ValueError, match=r"noisy_line\(\): "):
+            datasets.noisy_line(**bad)
