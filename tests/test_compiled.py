@@ -14,7 +14,8 @@ from hypothesis import given, settings
 import autograd
 from autograd import AutogradError, GraphChanged, Value, compiled, linear
 from autograd._numpy_groups import RULES
-from nn import MLP, SGD, Adam, datasets
+from nn import MLP, SGD, Adam, datasets, train
+from nn.functional import mse_half
 from ops_table import OPS, sample
 from test_engine_properties import SETTINGS, apply_engine, build_tape, engine_leaves, output, programs, run
 
@@ -361,3 +362,25 @@ def test_the_levels_of_an_mlp_are_its_layers():
     assert sorted(sums) == [101, 338]  # 0 + the 100 hinge terms; 0 + the 337 squared parameters
     assert schedule.levels == 11 and schedule.nodes == 8318 and schedule.leaves == 741
     assert "as a matrix product: 100 input vectors x 16 weight vectors" in str(schedule)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# nn.train(compiled=True)
+
+@pytest.mark.parametrize("batch_size", [40, 15])
+def test_train_compiled_gives_the_engines_history_and_weights(batch_size):
+    X, T = datasets.two_moons(40, seed=4)
+    models = [MLP(2, [6, 1], "tanh", seed=5) for _ in range(2)]
+    histories = [train(model, X, T, mse_half, epochs=30, lr=0.05, batch_size=batch_size, compiled=compiled)
+                 for model, compiled in zip(models, (False, True))]
+    assert normwise_close(histories[1], histories[0])
+    assert normwise_close([p.data for p in models[1].parameters()], [p.data for p in models[0].parameters()],
+                          rel=1e-9)
+
+
+def test_train_compiled_needs_batches_that_repeat():
+    X, T = datasets.two_moons(10, seed=4)
+    with pytest.raises(ValueError, match="shuffle=False"):
+        train(MLP(2, [3, 1]), X, T, mse_half, lr=0.1, shuffle=True, compiled=True)
+    with pytest.raises(TypeError, match="compiled must be True or False"):
+        train(MLP(2, [3, 1]), X, T, mse_half, lr=0.1, compiled="yes")
