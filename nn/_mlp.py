@@ -89,15 +89,15 @@ def _check_list(name: str, items, where: str, example: str) -> list:
     return list(items)
 
 
-def _as_inputs(xs, givenof_inputs: Sequence[int], where: str) -> list[Value]:
+def _as_inputs(xs, numbers_of_inputs: Sequence[int], where: str) -> list[Value]:
     """The inputs as Values; numbers become constants labelled x{i}. Checks their count."""
     if isinstance(xs, (Value, numbers.Real)):
         xs = [xs]
     xs = _check_list("the inputs", xs, where, "[0.5, -1.0]")
-    if len(xs) != len(givenof_inputs):
-        raise ValueError(f"{where}: expected {len(givenof_inputs)} inputs, got {len(xs)}")
+    if len(xs) != len(numbers_of_inputs):
+        raise ValueError(f"{where}: expected {len(numbers_of_inputs)} inputs, got {len(xs)}")
     values = []
-    for x, i in zip(xs, givenof_inputs):
+    for x, i in zip(xs, numbers_of_inputs):
         if isinstance(x, Value):
             values.append(x)
         elif isinstance(x, numbers.Real) and not isinstance(x, bool):
