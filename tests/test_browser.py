@@ -1,0 +1,111 @@
+"""What a person would check with their eyes, in a real browser: headless Chromium (Debian's `chromium` and
+`chromium-driver`) driven by selenium, offline.
+
+1. The page written by `backward_steps(...).to_html(path)`: "next" shows "step 2 of n" and another highlighted
+   node, "previous" goes back, "play" runs to the last step.
+2. The nbconvert HTML export of every notebook: every graph picture has loaded and fits the page.
+
+Skipped, saying why, where Chromium, chromedriver or selenium is missing.
+"""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from autograd.viz import backward_steps
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+PAGE_WIDTH = 1280  # the browser window; a notebook's output column in it is about 1,160 px
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+    if not CHROMIUM or not CHROMEDRIVER:
+        pytest.skip("Chromium or chromedriver is not installed (Debian: apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--window-size={PAGE_WIDTH},1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+                 "--host-resolver-rules=MAP * ~NOTFOUND"):  # offline: no name resolves
+        options.add_argument(flag)
+    from selenium.webdriver.chrome.service import Service
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _state(driver) -> tuple:
+    """The readout, and the node highlighted in the visible frame (the blue one, class "active")."""
+    return driver.execute_script("""
+        const frames = [...document.querySelectorAll('.bp-frame')].filter(f => f.offsetParent !== null);
+        const active = frames.length === 1 ? frames[0].querySelector('g.node.active:not(.op) text') : null;
+        return [document.querySelector('.bp-status').textContent, frames.length, active && active.textContent];
+    """)
+
+
+def _button(driver, word: str):
+    from selenium.webdriver.common.by import By
+    (button,) = [b for b in driver.find_elements(By.TAG_NAME, "button") if word in b.accessible_name]
+    return button
+
+
+def test_the_player_page_steps_through_backward(browser, tmp_path):
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    a = x * y
+    a.label = "a"
+    L = a.tanh()
+    L.label = "L"
+    steps = backward_steps(L)  # by hand: L, a, x, y: 4 steps
+    page = steps.to_html(tmp_path / "steps.html")
+    browser.get(Path(page).as_uri())
+    assert _state(browser) == ["step 1 of 4", 1, "L"]
+    _button(browser, "next").click()
+    assert _state(browser) == ["step 2 of 4", 1, "a"]
+    _button(browser, "previous").click()
+    assert _state(browser) == ["step 1 of 4", 1, "L"]
+    _button(browser, "play").click()
+    deadline = time.monotonic() + 15
+    while _state(browser)[0] != "step 4 of 4" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _state(browser) == ["step 4 of 4", 1, "y"]
+    shown = browser.execute_script("""
+        const svg = [...document.querySelectorAll('.bp-frame')].find(f => f.offsetParent !== null)
+                    .querySelector('svg').getBoundingClientRect();
+        return [svg.width, svg.height, svg.right <= window.innerWidth];""")
+    assert shown[0] > 100 and shown[1] > 50 and shown[2]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_picture_of_the_notebook_export_loads_and_fits(browser, tmp_path, notebook):
+    nbconvert = pytest.importorskip("nbconvert", reason="nbconvert is not installed (pip install nbconvert)")
+    body, _ = nbconvert.HTMLExporter().from_filename(str(notebook))
+    page = tmp_path / f"{notebook.stem}.html"
+    page.write_text(body, encoding="utf-8")
+    browser.get(page.as_uri())
+    pictures = browser.execute_script("""
+        const outputs = [...document.querySelectorAll('.jp-OutputArea-output, .output_subarea')];
+        const found = [];
+        for (const out of outputs) {
+            for (const el of out.querySelectorAll(':scope img, :scope svg')) {
+                if (el.parentElement.closest('svg')) continue;  // a part of a picture, not a picture
+                const frame = el.closest('.bp-frame');
+                if (frame && frame.style.display === 'none') continue;  // a player's hidden frame
+                const box = el.getBoundingClientRect();
+                found.push({tag: el.tagName.toLowerCase(), loaded: el.tagName === 'IMG' ? el.naturalWidth : box.width,
+                            width: box.width, right: box.right});
+            }
+        }
+        return [found, document.documentElement.clientWidth];
+    """)
+    found, page_width = pictures
+    for picture in found:
+        assert picture["loaded"] > 0, (notebook.name, picture)
+        assert picture["right"] <= page_width + 1, (notebook.name, picture)  # fits: nothing cut at the right
