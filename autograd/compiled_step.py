@@ -483,7 +483,7 @@ _parents = operator.attrgetter("parents")
 
 
 # The functions given to node.register_hook(), if any (an engine without gradient hooks has none).
-_hooks = operator.attrgetter("_hooks") if hasattr(Value(0.0), "_hooks") else (lambda node: None)
+_hooks = operator.attrgetter("_hooks") if hasattr(Value, "register_hook") else (lambda node: None)
 
 
 def _name(x) -> str:
