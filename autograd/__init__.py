@@ -17,8 +17,8 @@ first use, so `import autograd` never needs graphviz, numpy, matplotlib or torch
 from importlib import import_module
 
 from ._version import __version__ as __version__
-from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, linear, log, relu, sigmoid, sin,
-                     softplus, sqrt, tanh, topological_order, zero_grad)
+from .engine import (AutogradError, Op, Value, backpropagate, cos, exp, grad, linear, log, no_grad, relu, sigmoid,
+                     sin, softplus, sqrt, tanh, topological_order, zero_grad)
 
 _LAZY = {
     "gradcheck": "checking", "gradgradcheck": "checking", "gradcheck_model": "checking",
@@ -30,7 +30,7 @@ _LAZY = {
     "compiled": "compiled_step", "GraphChanged": "compiled_step",
 }
 
-__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "relu", "sigmoid",
+__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "no_grad", "relu", "sigmoid",
            "sin", "softplus", "sqrt", "tanh", "topological_order", "zero_grad", *_LAZY]
 
 

@@ -1,220 +1,44 @@
-"""The scalar reverse-mode engine: `Value`, its operations, `backward()` and `grad()`.
+"""The scalar reverse-mode engine: `Value`, the topological order of its graph, and backpropagation.
 
 Read this file top to bottom:
 
-1. `Op`: an operation's name, its forward function on floats, and its derivative rule.
-   Every derivative rule in the library is written exactly once, in the table of operations below.
-2. `Value`: a node of the computation graph. It holds a float (`data`), the nodes it was computed from
+1. `Value`: a node of the computation graph. It holds a float (`data`), the nodes it was computed from
    (`parents`), the local derivative of itself with respect to each parent (`local_grads`), the name of its
-   operation (`op`), a `label`, and, after `backward()`, its `grad`.
-3. `backpropagate()`: walks the graph from the output in topological order and applies the chain rule,
-   which is written exactly once in this library:  grad(parent) += local_grad * grad(node).
+   operation (`op`), a `label`, and, after `backward()`, its `grad`. Each operation (`a * b`, `x.tanh()`)
+   computes its output and its local derivatives from its entry in the table of operations,
+   `autograd/_ops.py`, where every derivative rule of the library is written once.
+2. `topological_order(root)`: the nodes `root` depends on, each before the nodes it was computed from.
+3. `backpropagate(root)`: walks that order and applies the chain rule, written once in this library
+   (lecture note eq 22, 26):   grad(parent) += local_grad * grad(node).
+4. `backward()` and `grad()`: backpropagation into `.grad`, or returned.
 
-Derivative rules are written in terms of arithmetic and the functions `exp`, `log`, `sin`, ... defined here,
-which accept floats or `Value`s. Called with floats (the usual case) a rule gives numbers, stored in
-`local_grads` when the operation runs. Called with `Value`s (`create_graph=True`) the same rule builds a graph
-for the derivative, which can be differentiated again: the book's symbol-to-symbol approach (file 003).
+Error messages and the checks of a user's input are in `autograd/_errors.py`; the switches of
+`detect_anomaly()`, `ieee_floats()` and `no_grad()` in `autograd/_modes.py`.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-import operator
-from typing import Callable, Iterable, Sequence
+import gc
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Sequence, Union, final
+
+from . import _errors
+from ._modes import AutogradError, Modes
+from ._ops import (ABS, ADD, COS, DIV, ELU, EXP, LEAKY_RELU, LINEAR, LOG, MISH, MUL, NEG, POW, RELU, SIGMOID,
+                   SILU, SIN, SOFTPLUS, SQRT, STEP, SUB, TANH, Op, cos, exp, log, relu, sigmoid, sin, softplus,
+                   sqrt, tanh)
+
+__all__ = ["AutogradError", "Op", "Value", "backpropagate", "cos", "exp", "grad", "linear", "log", "no_grad",
+           "relu", "sigmoid", "sin", "softplus", "sqrt", "tanh", "topological_order", "zero_grad"]
+
+Operand = Union["Value", float]  # what an operator accepts besides a Value: an int or a float
+
+# Set by `autograd.compiled`: called as _compare_hook(self, other, "<", result) by every comparison of a Value.
+_compare_hook: Callable[[Value, Any, str, bool], None] | None = None
 
 
-class Op(str):
-    """The name of a built-in operation (a `str`, so `node.op == "tanh"`), which also carries:
-
-    - `forward(*floats) -> float`: the operation on plain numbers;
-    - `derivative(*inputs, out) -> tuple`: the local derivative of the output with respect to each input.
-      `out` is the operation's output, which many rules reuse (d tanh(x)/dx = 1 - out^2).
-    - `note`: conventions worth knowing (the value used at a kink), shown in docstrings and errors.
-    """
-
-    forward: Callable[..., float]
-    derivative: Callable[..., tuple]
-    note: str
-
-
-def _op(name: str, forward: Callable[..., float], derivative: Callable[..., tuple], note: str = "") -> Op:
-    op = Op(name)
-    op.forward, op.derivative, op.note = forward, derivative, note
-    return op
-
-
-class AutogradError(ValueError):
-    """A mathematical error in an operation or in backward: the message names the operation, the offending
-    value(s) and the labels of the nodes involved. Subclasses `ValueError`."""
-
-
-class _Modes:
-    """Switches set by the context managers of `autograd.anomaly`. The engine reads them only on paths that
-    are already failing (an error, a non-finite number) and once per backward, so they cost nothing else."""
-
-    anomaly = False  # inside detect_anomaly(): errors say where nodes were made; backward checks the graph
-    ieee = False  # inside ieee_floats() (and not detect_anomaly()): inf and nan allowed, overflow gives inf
-    # Inside detect_anomaly(): id(node) -> (file, line) of the user's code that made it. Keyed by id, so no
-    # node is kept alive: an id is reused only after its node died, and a node made at a reused address
-    # overwrites the entry. Cleared when detect_anomaly() ends, so it never describes a later node.
-    sites: dict = {}
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Floating-point helpers for the forward functions (numerically stable versions).
-
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # for x < 0, exp(-x) could overflow; exp(x) cannot
-    return e / (1.0 + e)
-
-
-def _softplus(x: float) -> float:  # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|)
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _pow(a: float, b: float) -> float:  # math.pow raises instead of returning a complex number
-    return math.pow(a, b)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The operations. One line each: name, forward on floats, local derivatives (inputs..., out).
-# (A tuple of constants, like (1.0, 1.0), is made once by Python, not at every call: no memory per node.)
-
-ADD = _op("+", operator.add, lambda a, b, out: (1.0, 1.0))
-SUB = _op("-", operator.sub, lambda a, b, out: (1.0, -1.0))
-MUL = _op("*", operator.mul, lambda a, b, out: (b, a))
-DIV = _op("/", operator.truediv, lambda a, b, out: (1.0 / b, -out / b))
-NEG = _op("neg", operator.neg, lambda x, out: (-1.0,))
-POW = _op("**", _pow, lambda a, b, out: (_pow_base_derivative(a, b), out * log(a) if a > 0 else 0.0),
-          "d(a^b)/da = b a^(b-1) (at a = 0: 0 for b = 0 or b > 1, infinite for 0 < b < 1); "
-          "d(a^b)/db = a^b ln a, taken as 0 at a = 0 and an error for a < 0")
-EXP = _op("exp", math.exp, lambda x, out: (out,))
-LOG = _op("log", math.log, lambda x, out: (1.0 / x,), "natural logarithm, defined for x > 0")
-SQRT = _op("sqrt", math.sqrt, lambda x, out: (0.5 / out if out > 0 else math.inf,),
-           "derivative 1/(2 sqrt x): infinite at 0")
-ABS = _op("abs", abs, lambda x, out: (1.0,) if x > 0 else (-1.0,) if x < 0 else (0.0,),
-          "derivative sign(x), taken as 0 at x = 0")
-SIN = _op("sin", math.sin, lambda x, out: (cos(x),))
-COS = _op("cos", math.cos, lambda x, out: (-sin(x),))
-TANH = _op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
-SIGMOID = _op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),), "1 / (1 + e^-x); derivative y(1 - y)")
-RELU = _op("relu", lambda x: x if x > 0 else 0.0, lambda x, out: (1.0,) if x > 0 else (0.0,),
-           "max(0, x); derivative 1 for x > 0 and 0 for x <= 0 (lecture note eq 28)")
-STEP = _op("step", lambda x: 1.0 if x > 0 else 0.0, lambda x, out: (0.0,),
-           "1 for x > 0, else 0; derivative taken as 0 everywhere (also at the jump)")
-LEAKY_RELU = _op("leaky_relu", lambda x, s: x if x > 0 else s * x,
-                 lambda x, s, out: (1.0, 0.0) if x > 0 else (s, x),
-                 "x for x > 0, slope * x otherwise; derivative 1 for x > 0 and slope for x <= 0 (eq 29)")
-ELU = _op("elu", lambda x, a: x if x > 0 else a * math.expm1(x),
-          lambda x, a, out: (1.0, 0.0) if x > 0 else (out + a, exp(x) - 1.0),
-          "x for x > 0, alpha (e^x - 1) otherwise; derivative 1 for x > 0 and alpha e^x for x <= 0")
-SOFTPLUS = _op("softplus", _softplus, lambda x, out: (sigmoid(x),), "log(1 + e^x); derivative sigmoid(x)")
-SILU = _op("silu", lambda x, b: x * _sigmoid(b * x),
-           lambda x, b, out: _silu_derivative(x, b, sigmoid(b * x)),
-           "x sigmoid(beta x) (swish; beta = 1 is SiLU)")
-MISH = _op("mish", lambda x: x * math.tanh(_softplus(x)),
-           lambda x, out: _mish_derivative(x, tanh(softplus(x))), "x tanh(softplus(x))")
-
-LINEAR = _op("linear", lambda *args: _linear_forward(args), lambda *args: _linear_derivative(args[:-1]),
-             "sum_i w_i x_i (+ b): a neuron's weighted input z (lecture note eq 40)")
-
-
-def _linear_forward(args):  # args = (w_1..w_n, x_1..x_n) or (w_1..w_n, x_1..x_n, b)
-    n = len(args) // 2
-    z = sum(map(operator.mul, args[:n], args[n:2 * n]))
-    return z + args[-1] if len(args) % 2 else z
-
-
-def _linear_derivative(args):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1
-    n = len(args) // 2
-    return args[n:2 * n] + args[:n] + ((1.0,) if len(args) % 2 else ())
-
-
-def _pow_base_derivative(a, b):  # d(a^b)/da = b a^(b-1), also where a^(b-1) itself is not a number
-    if _data(a) == 0 and _data(b) <= 1:
-        return 0.0 if _data(b) == 0 else (1.0 if _data(b) == 1 else math.inf)
-    return b * a ** (b - 1)
-
-
-def _silu_derivative(x, b, s):  # d/dx and d/dbeta of x s, where s = sigmoid(beta x) and s' = s (1 - s)
-    ds = s * (1.0 - s)
-    return s + b * x * ds, x * x * ds
-
-
-def _mish_derivative(x, t):  # d/dx of x t, where t = tanh(softplus(x)): t + x sigmoid(x) (1 - t^2)
-    return (t + x * sigmoid(x) * (1.0 - t * t),)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Running an operation: compute the output and the local derivatives, and record both in a new node.
-# Each operator method of `Value` is made from its table entry by one of these functions.
-
-def _unary_method(op: Op) -> Callable:
-    forward, derivative = op.forward, op.derivative
-
-    def method(self: Value) -> Value:
-        x = self.data
-        try:
-            out = forward(x)
-            local_grads = derivative(x, out) if self.requires_grad else ()
-        except (ArithmeticError, ValueError) as e:
-            return _failed(op, (self,), e)
-        return _record(out, local_grads, op, self.requires_grad, self)
-
-    method.__name__ = str(op)
-    method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
-    return method
-
-
-def _binary_method(op: Op, reflected: bool = False) -> Callable:
-    """`self <op> other`, or `other <op> self` when reflected (Python calls `__radd__` for `2 + v`).
-    A number becomes a constant; any other type gives NotImplemented, so Python raises its TypeError."""
-    forward, derivative = op.forward, op.derivative
-
-    def method(self: Value, other) -> Value:
-        if type(other) is not Value:
-            other = _constant(other)
-            if other is NotImplemented:
-                return NotImplemented
-        if reflected:
-            self, other = other, self
-        x, y = self.data, other.data
-        requires_grad = self.requires_grad or other.requires_grad
-        try:
-            out = forward(x, y)
-            local_grads = derivative(x, y, out) if requires_grad else ()
-        except (ArithmeticError, ValueError) as e:
-            return _failed(op, (self, other), e)
-        return _record(out, local_grads, op, requires_grad, self, other)
-
-    method.__name__ = str(op)
-    method.__doc__ = f"{op}: {op.note}" if op.note else str(op)
-    return method
-
-
-def _pow_method(reflected: bool) -> Callable:
-    power = _binary_method(POW, reflected)
-
-    def method(self: Value, other) -> Value:
-        if _constant(other) is NotImplemented:
-            return NotImplemented
-        base, exponent = (other, self) if reflected else (self, other)
-        if isinstance(exponent, Value) and exponent.requires_grad and _data(base) < 0:
-            raise AutogradError(f"{_expression(POW, (_constant(base), exponent))}: a negative base with a Value "
-                                "exponent; d(a^b)/db = a^b ln a needs a > 0 (make the exponent a number or a "
-                                "constant, requires_grad=False)")
-        return power(self, other)
-
-    method.__doc__ = f"**: {POW.note}"
-    return method
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The node.
-
+@final
 class Value:
     """A node of the computation graph, holding one float.
 
@@ -234,41 +58,74 @@ class Value:
 
     A new operation needs no change to the engine:
     `Value(f(x.data, y.data), parents=(x, y), local_grads=(dfdx, dfdy), op="myop")`.
-    (The built-in operations make their nodes with `_record`, which skips the checks of a user's input.)
+
+    `==` is identity, as for any Python object (`a == b` is `a is b`): graphs are keyed by node, and two
+    nodes holding the same number are still two nodes. `<`, `<=`, `>`, `>=` compare `.data` and give a bool,
+    through which no gradient flows (like `if x > 0:`).
     """
 
-    # Where the parents are kept: the built-in operations of one or two operands (all but `linear`) keep them
-    # in the slots `_first` and `_second`, with `_many = ()`; every other node (a leaf, `linear`, a user's
-    # operation) keeps them in the tuple `_many`, with `_first = _second = None`. The `parents` property gives
-    # them as a tuple either way. Slots instead of a tuple make a node one object instead of two for Python's
-    # garbage collector, which scans every object that can hold others, cycles or not: it takes the
-    # collector's share of build+backward from about 1 to about 0.55 us per node (README, "Speed and memory").
-    # `_walk` is scratch space for backpropagation: a visit mark during the topological sort, then d root/d self.
+    # The parents of a built-in operation of one or two operands (all but `linear`) are in the slots `_first`
+    # and `_second`, with `_many = ()`; every other node keeps them in the tuple `_many`. The `parents` property
+    # gives them as a tuple either way. One object per node instead of two for the garbage collector, which
+    # scans every object that can hold others: build 1.30 instead of 1.63 us per node (benchmarks/gc_layouts.py).
+    # `_grad` is d root/d node during a walk; `_hooks` the functions given to register_hook(), or None.
     __slots__ = ("data", "grad", "_first", "_second", "_many", "local_grads", "op", "label", "requires_grad",
-                 "_walk")
+                 "_grad", "_hooks")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
-    def __init__(self, data, parents: tuple = (), local_grads: tuple = (), op: str = "", label: str = "",
-                 requires_grad: bool | None = None):
-        if type(data) is not float or data - data != 0.0:  # anything but a finite float is checked
-            data = _check_data(data, op, label, parents)
-        parents, local_grads, op, requires_grad = _check_user_node(parents, local_grads, op, label, requires_grad)
+    def __init__(self, data: float, parents: Sequence[Value] = (), local_grads: Sequence[Value | float] = (),
+                 op: str = "", label: str = "", requires_grad: bool | None = None):
+        data, parents, local_grads, op, requires_grad = _errors.check_node(
+            self, data, parents, local_grads, op, label, requires_grad)
         self.data = data
-        self.grad = 0.0
+        self.grad: Any = 0.0  # a float, or a Value after backward(create_graph=True)
         self._first = self._second = None
         self._many = parents
         self.local_grads = local_grads
         self.op = op
         self.label = label
         self.requires_grad = requires_grad
-        self._walk = None
+        self._grad: Any = 0.0
+        self._hooks: tuple | None = None
+        if Modes.anomaly:
+            Modes.sites[id(self)] = _errors.user_site()
 
     @property
-    def parents(self) -> tuple:
+    def parents(self) -> tuple[Value, ...]:
         """The `Value`s this one was computed from, in operand order (`a * a` gives `(a, a)`)."""
         if self._first is None:
             return self._many
         return (self._first,) if self._second is None else (self._first, self._second)
+
+    def backward(self, create_graph: bool = False) -> None:
+        """Fill `.grad` of every node this one depends on with d self / d node.
+
+        Arguments:
+            create_graph: make the gradients `Value`s that can be differentiated again.
+
+        Gradients follow PyTorch: a leaf's `.grad` accumulates over calls (mini-batch training sums over
+        examples) until reset with `zero_grad`; an intermediate node's `.grad` is recomputed by each call
+        (and always kept: no `retain_grad()` is needed).
+
+        If a gradient is inf or nan, `AutogradError` names where it became so; the leaves' `.grad` are then
+        unchanged, and the intermediate nodes' `.grad` show this call's gradients (where the inf appeared).
+        """
+        with _walking():
+            order = backpropagate(self, create_graph)
+            _check_gradients(order, into_grad=True)
+            leaves = [node for node in order if node._first is None and not node._many]
+            for node in order:
+                if node._first is not None or node._many:
+                    node.grad = node._grad
+            for leaf in leaves:
+                total = leaf.grad + leaf._grad
+                if type(total) is float and total - total != 0.0 and not Modes.ieee:
+                    raise _errors.accumulated_overflow(leaf, leaf._grad)
+            for leaf in leaves:
+                leaf.grad += leaf._grad
+
+    # -----------------------------------------------------------------------------------------------------
+    # PyTorch's small helpers.
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -277,81 +134,264 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op}{const})"
 
     def __float__(self) -> float:
+        """float(v) = v.data: a number that has left the graph (so has math.exp(v): use v.exp()). Inside
+        `detect_anomaly()` this warns when the Value requires a gradient and the caller is outside the library."""
+        if Modes.anomaly and self.requires_grad:
+            _errors.left_the_graph(self)
         return self.data
 
+    def item(self) -> float:
+        """The number held, `self.data` (as PyTorch's `tensor.item()`): it has left the graph."""
+        return self.data
+
+    def detach(self) -> Value:
+        """A constant (requires_grad=False) with the same data and label, outside this node's graph."""
+        return _record(self.data, (), "", False, label=self.label)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Value:
+        """Make this leaf a variable (True) or a constant (False), in place; returns the leaf.
+
+        Arguments:
+            requires_grad: True or False. Only a leaf (a node without parents) can be changed: an operation's
+                result requires a gradient exactly when one of its parents does.
+        """
+        if type(requires_grad) is not bool:
+            raise TypeError(f"requires_grad_(): requires_grad must be True or False, got {requires_grad!r}")
+        if self._first is not None or self._many:
+            raise AutogradError(f"requires_grad_() on {self.op}(...) {_errors.describe(self)}: only a leaf can be "
+                                "changed; detach() gives a constant copy of any node")
+        self.requires_grad = requires_grad
+        return self
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> _HookHandle:
+        """Call `hook(gradient)` when backpropagation reaches this node, with d root/d self (complete: summed
+        over every use); if it returns something other than None, that replaces the gradient passed on to the
+        parents (and stored in `.grad` by `backward()`). Runs in `backward()` and `grad()`.
+
+        Arguments:
+            hook: a function of one argument (a float, or a `Value` with create_graph=True).
+
+        Returns a handle whose `remove()` unregisters the hook.
+        """
+        if not callable(hook):
+            raise TypeError(f"register_hook(): hook must be callable, got {hook!r}")
+        self._hooks = (self._hooks or ()) + (hook,)
+        return _HookHandle(self, hook)
+
+    # -----------------------------------------------------------------------------------------------------
     # Comparisons look at `data` and return a bool; they are not differentiable (like `if x > 0:`).
-    def __lt__(self, other): return self.data < _data(other)
-    def __le__(self, other): return self.data <= _data(other)
-    def __gt__(self, other): return self.data > _data(other)
-    def __ge__(self, other): return self.data >= _data(other)
 
-    # Operators and functions, each made from its entry in the table of operations.
-    __add__, __radd__ = _binary_method(ADD), _binary_method(ADD, reflected=True)
-    __sub__, __rsub__ = _binary_method(SUB), _binary_method(SUB, reflected=True)
-    __mul__, __rmul__ = _binary_method(MUL), _binary_method(MUL, reflected=True)
-    __truediv__, __rtruediv__ = _binary_method(DIV), _binary_method(DIV, reflected=True)
-    __pow__, __rpow__ = _pow_method(reflected=False), _pow_method(reflected=True)
-    __neg__ = _unary_method(NEG)
-    __abs__ = _unary_method(ABS)
-    exp = _unary_method(EXP)
-    log = _unary_method(LOG)
-    sqrt = _unary_method(SQRT)
-    sin = _unary_method(SIN)
-    cos = _unary_method(COS)
-    tanh = _unary_method(TANH)
-    sigmoid = _unary_method(SIGMOID)
-    relu = _unary_method(RELU)
-    step = _unary_method(STEP)
-    softplus = _unary_method(SOFTPLUS)
-    mish = _unary_method(MISH)
-    _leaky_relu, _elu, _silu = _binary_method(LEAKY_RELU), _binary_method(ELU), _binary_method(SILU)
+    def __lt__(self, other: Operand) -> bool:
+        """self.data < other (a number or a Value's data): a bool, through which no gradient flows."""
+        result = self.data < _data(other)
+        if _compare_hook is not None:
+            _compare_hook(self, other, "<", result)
+        return result
 
-    def leaky_relu(self, slope=0.01) -> Value:
-        return _with_parameter(self._leaky_relu, "leaky_relu", "slope", slope)
+    def __le__(self, other: Operand) -> bool:
+        """self.data <= other (a number or a Value's data): a bool, through which no gradient flows."""
+        result = self.data <= _data(other)
+        if _compare_hook is not None:
+            _compare_hook(self, other, "<=", result)
+        return result
 
-    def elu(self, alpha=1.0) -> Value:
-        return _with_parameter(self._elu, "elu", "alpha", alpha)
+    def __gt__(self, other: Operand) -> bool:
+        """self.data > other (a number or a Value's data): a bool, through which no gradient flows."""
+        result = self.data > _data(other)
+        if _compare_hook is not None:
+            _compare_hook(self, other, ">", result)
+        return result
 
-    def silu(self, beta=1.0) -> Value:
-        return _with_parameter(self._silu, "silu", "beta", beta)
+    def __ge__(self, other: Operand) -> bool:
+        """self.data >= other (a number or a Value's data): a bool, through which no gradient flows."""
+        result = self.data >= _data(other)
+        if _compare_hook is not None:
+            _compare_hook(self, other, ">=", result)
+        return result
+
+    # -----------------------------------------------------------------------------------------------------
+    # Operations, each computed from its entry in the table (autograd/_ops.py). A number operand becomes a
+    # constant node; reflected operators (Python calls `__radd__` for `2 + v`) swap the operands.
+
+    def __add__(self, other: Operand) -> Value:
+        """self + other. Local derivatives: 1, 1."""
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        """other + self. Local derivatives: 1, 1."""
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        """self - other. Local derivatives: 1, -1."""
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: Operand) -> Value:
+        """other - self. Local derivatives: 1, -1."""
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        """self * other. Local derivatives: d/dself = other, d/dother = self."""
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        """other * self. Local derivatives: d/dother = self, d/dself = other."""
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        """self / other. Local derivatives: d/dself = 1/other, d/dother = -self/other^2."""
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        """other / self. Local derivatives: d/dother = 1/self, d/dself = -other/self^2."""
+        return _binary(DIV, other, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        """self ** other. d/dself = other self^(other-1); d/dother = self^other ln(self) (0 at self = 0)."""
+        return _power(self, other)
+
+    def __rpow__(self, other: Operand) -> Value:
+        """other ** self. d/dother = self other^(self-1); d/dself = other^self ln(other) (0 at other = 0)."""
+        return _power(other, self)
+
+    def __neg__(self) -> Value:
+        """-self. Local derivative: -1."""
+        return _unary(NEG, self)
+
+    def __abs__(self) -> Value:
+        """|self|. Local derivative: sign(self), taken as 0 at 0."""
+        return _unary(ABS, self)
+
+    def exp(self) -> Value:
+        """e^self. Local derivative: e^self."""
+        return _unary(EXP, self)
+
+    def log(self) -> Value:
+        """ln(self), the natural logarithm, for self > 0. Local derivative: 1/self."""
+        return _unary(LOG, self)
+
+    def sqrt(self) -> Value:
+        """sqrt(self), for self >= 0. Local derivative: 1/(2 sqrt(self)), infinite at 0."""
+        return _unary(SQRT, self)
+
+    def sin(self) -> Value:
+        """sin(self). Local derivative: cos(self)."""
+        return _unary(SIN, self)
+
+    def cos(self) -> Value:
+        """cos(self). Local derivative: -sin(self)."""
+        return _unary(COS, self)
+
+    def tanh(self) -> Value:
+        """tanh(self). Local derivative: 1 - tanh(self)^2."""
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> Value:
+        """sigma(self) = 1 / (1 + e^-self). Local derivative: sigma(self) sigma(-self) = y (1 - y)."""
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, self). Local derivative: 1 for self > 0, 0 for self <= 0 (lecture note eq 28)."""
+        return _unary(RELU, self)
+
+    def step(self) -> Value:
+        """1 for self > 0, else 0. Local derivative taken as 0 everywhere (also at the jump)."""
+        return _unary(STEP, self)
+
+    def softplus(self) -> Value:
+        """ln(1 + e^self). Local derivative: sigma(self)."""
+        return _unary(SOFTPLUS, self)
+
+    def mish(self) -> Value:
+        """self tanh(softplus(self)). Local derivative: t + self sigma(self) (1 - t^2), t = tanh(softplus(self))."""
+        return _unary(MISH, self)
+
+    def leaky_relu(self, slope: Operand = 0.01) -> Value:
+        """self for self > 0, slope * self otherwise (lecture note eq 29).
+
+        Arguments:
+            slope: a number, or a `Value` to learn it (PReLU). Local derivatives: d/dself = 1 for self > 0 and
+                slope for self <= 0; d/dslope = 0 for self > 0 and self otherwise.
+        """
+        return _binary(LEAKY_RELU, self, slope, "slope")
+
+    def elu(self, alpha: Operand = 1.0) -> Value:
+        """self for self > 0, alpha (e^self - 1) otherwise.
+
+        Arguments:
+            alpha: a number or a `Value`. Local derivatives: d/dself = 1 for self > 0 and alpha e^self for
+                self <= 0; d/dalpha = 0 for self > 0 and e^self - 1 otherwise.
+        """
+        return _binary(ELU, self, alpha, "alpha")
+
+    def silu(self, beta: Operand = 1.0) -> Value:
+        """self sigma(beta self) (swish; beta = 1 is SiLU).
+
+        Arguments:
+            beta: a number or a `Value`. With s = sigma(beta self): d/dself = s + beta self s (1 - s),
+                d/dbeta = self^2 s (1 - s).
+        """
+        return _binary(SILU, self, beta, "beta")
 
     swish = silu
-    leaky_relu.__doc__, elu.__doc__, silu.__doc__ = LEAKY_RELU.note, ELU.note, SILU.note
-
-    def backward(self, create_graph: bool = False) -> None:
-        """Fill `.grad` of every node this one depends on with d self / d node.
-
-        Gradients follow PyTorch: a leaf's `.grad` accumulates over calls (mini-batch training sums over
-        examples) until reset with `zero_grad`; an intermediate node's `.grad` is recomputed by each call.
-        With `create_graph=True` the gradients are `Value`s that can be differentiated again.
-
-        If a gradient is inf or nan, `AutogradError` names where it became so; the leaves' `.grad` are then
-        unchanged, and the intermediate nodes' `.grad` show this call's gradients (where the inf appeared).
-        """
-        _, leaves = backpropagate(self, create_graph, into_grad=True)
-        _accumulate(leaves)
 
 
-def _accumulate(leaves: list[Value]) -> None:
-    """leaf.grad += d root/d leaf (held in `leaf._walk`) for every leaf, or for none: a sum that overflows
-    (a gradient accumulated over many backward() calls) is an error, and every leaf keeps its `.grad`."""
-    sums = [leaf.grad + leaf._walk for leaf in leaves]
-    for leaf, total in zip(leaves, sums):
-        if type(total) is float and total - total != 0.0 and not _Modes.ieee:
-            error = AutogradError(f"backward: the gradient of {_describe(leaf)}, accumulated over backward() "
-                                  f"calls, overflows: {leaf.grad!r} + {leaf._walk!r}; reset it with zero_grad()")
-            for other in leaves:
-                other._walk = None
-            raise error
-    for leaf, total in zip(leaves, sums):
-        leaf.grad, leaf._walk = total, None
+class _HookHandle:
+    """What `Value.register_hook` returns: `remove()` unregisters the hook."""
+
+    def __init__(self, node: Value, hook: Callable):
+        self.node, self.hook = node, hook
+
+    def remove(self) -> None:
+        """Unregister the hook (nothing happens if it was removed already)."""
+        hooks = tuple(h for h in self.node._hooks or () if h is not self.hook)
+        self.node._hooks = hooks or None
 
 
-_new = object.__new__
+# ---------------------------------------------------------------------------------------------------------
+# Running an operation: compute the output and the local derivatives, and record both in a new node.
+
+def _unary(op: Op, x: Value) -> Value:
+    requires_grad = x.requires_grad and not (Modes.no_grad_threads and _no_grad_here())
+    try:
+        out = op.forward(x.data)
+        local_grads = op.derivative(x.data, out) if requires_grad else ()
+    except (ArithmeticError, ValueError) as e:
+        return _failed(op, (x,), e)
+    if not requires_grad and x.requires_grad:  # inside no_grad(): a constant without a graph
+        return _record(out, (), "", False)
+    return _record(out, local_grads, op, requires_grad, x)
 
 
-def _record(data: float, local_grads: tuple, op: Op, requires_grad: bool, first: Value | None = None,
-            second: Value | None = None, many: tuple = ()) -> Value:
+def _binary(op: Op, a: Any, b: Any, parameter: str = "") -> Value:
+    """`a <op> b` where one of them is a Value. A number becomes a constant; any other type gives
+    NotImplemented, so that Python raises its TypeError (or a TypeError naming `parameter`)."""
+    if type(a) is not Value or type(b) is not Value:
+        a, b = _constant(a, op, b, parameter), _constant(b, op, a, parameter)
+        if a is NotImplemented or b is NotImplemented:
+            return NotImplemented
+    x, y = a.data, b.data
+    requires_grad = (a.requires_grad or b.requires_grad) and not (Modes.no_grad_threads and _no_grad_here())
+    try:
+        out = op.forward(x, y)
+        local_grads = op.derivative(x, y, out) if requires_grad else ()
+    except (ArithmeticError, ValueError) as e:
+        return _failed(op, (a, b), e)
+    if not requires_grad and (a.requires_grad or b.requires_grad):  # inside no_grad()
+        return _record(out, (), "", False)
+    return _record(out, local_grads, op, requires_grad, a, b)
+
+
+def _power(base: Any, exponent: Any) -> Value:
+    base, exponent = _constant(base, POW, exponent), _constant(exponent, POW, base)
+    if base is NotImplemented or exponent is NotImplemented:
+        return NotImplemented
+    if exponent.requires_grad and base.data < 0:  # d(a^b)/db = a^b ln a needs a > 0
+        raise _errors.negative_base(POW, (base, exponent))
+    return _binary(POW, base, exponent)
+
+
+def _record(data: float, local_grads: tuple, op: str, requires_grad: bool, first: Value | None = None,
+            second: Value | None = None, many: tuple = (), label: str = "") -> Value:
     """The node for the result of a built-in operation: `Value(...)` without the checks of a user's input
     (the engine's own floats and tuples need none), so about twice as fast. Only the result is checked:
     an overflow to inf is an error (unless inside `ieee_floats()`)."""
@@ -359,30 +399,58 @@ def _record(data: float, local_grads: tuple, op: Op, requires_grad: bool, first:
     node._first = first
     node._second = second
     node._many = many
-    if data - data != 0.0:  # inf or nan
-        data = _check_data(data, op, "", node.parents)
+    if data - data != 0.0 and not Modes.ieee:  # inf or nan
+        raise _errors.not_finite(data, op, node.parents)
     node.data = data
     node.grad = 0.0
     node.local_grads = local_grads
     node.op = op
-    node.label = ""
+    node.label = label
     node.requires_grad = requires_grad
-    node._walk = None
+    node._grad = 0.0
+    node._hooks = None
+    if Modes.anomaly:  # inside detect_anomaly(): remember where in the user's code the node was made
+        Modes.sites[id(node)] = _errors.user_site()
     return node
 
 
-def _data(x) -> float:
+_new = object.__new__
+
+
+def _constant(x: Any, op: str, other: Any, parameter: str = "") -> Any:
+    """A number as a constant node; a Value as itself; NotImplemented for anything else."""
+    if type(x) is Value:
+        return x
+    if type(x) is float or type(x) is int or (isinstance(x, (int, float)) and not isinstance(x, bool)) or \
+            _errors.is_real(x):
+        try:
+            value = float(x)
+        except OverflowError:  # float() of an int beyond 1.8e308
+            _errors.bad_operand(op, x, other)
+        if value - value != 0.0 and not Modes.ieee:
+            _errors.bad_operand(op, x, other)
+        return _record(value, (), "", False)
+    if parameter:
+        raise TypeError(f"{op}(): {parameter} must be a number or a Value, got {x!r}")
+    return NotImplemented
+
+
+def _data(x: Any) -> Any:
     return x.data if isinstance(x, Value) else x
 
 
-def _with_parameter(method: Callable, name: str, parameter: str, value) -> Value:
-    out = method(value)
-    if out is NotImplemented:
-        raise TypeError(f"{name}(): {parameter} must be a number or a Value, got {value!r}")
-    return out
+def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
+    """An operation raised: an AutogradError naming it, or, inside ieee_floats(), its IEEE 754 result."""
+    if not Modes.ieee:
+        raise _errors.domain_error(op, inputs, e) from None
+    xs = [x.data for x in inputs]
+    out = _errors.ieee_result(op, xs)
+    requires_grad = any(x.requires_grad for x in inputs)
+    local_grads = _errors.ieee_local_grads(op, xs, out) if requires_grad else ()
+    return _record(out, local_grads, op, requires_grad, *inputs)
 
 
-def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
+def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """z = sum_i weights[i] * inputs[i] (+ bias) as one node, with local derivatives d z/d w_i = x_i,
     d z/d x_i = w_i and d z/d b = 1: a neuron's weighted input (lecture note eq 40), drawn as one node.
 
@@ -390,303 +458,127 @@ def linear(weights: Sequence, inputs: Sequence, bias=None) -> Value:
         weights, inputs: sequences of the same length of `Value`s or numbers (numbers become constants).
         bias: a `Value`, a number, or None for no bias term.
     """
-    weights, inputs = list(weights), list(inputs)
+    weights = _errors.sequence(weights, "linear(): weights")
+    inputs = _errors.sequence(inputs, "linear(): inputs")
     if len(weights) != len(inputs) or not weights:
         raise ValueError(f"linear(): {len(weights)} weights and {len(inputs)} inputs; they must be equally "
                          "many, and at least one")
-    parents = weights + inputs + ([] if bias is None else [bias])
-    for i, p in enumerate(parents):
+    operands = weights + inputs + ([] if bias is None else [bias])
+    for i, p in enumerate(operands):
         if type(p) is not Value:
-            parents[i] = _constant(p)
-            if parents[i] is NotImplemented:
+            operands[i] = _constant(p, "linear", None)
+            if operands[i] is NotImplemented:
                 raise TypeError(f"linear(): {p!r} is neither a Value nor a number")
-    parents = tuple(parents)
+    parents = tuple(operands)
     out = LINEAR.forward(*[p.data for p in parents])
-    requires_grad = any(p.requires_grad for p in parents)
+    requires_grad = any(p.requires_grad for p in parents) and not (Modes.no_grad_threads and _no_grad_here())
+    if not requires_grad and any(p.requires_grad for p in parents):  # inside no_grad()
+        return _record(out, (), "", False)
     local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
     return _record(out, local_grads, LINEAR, requires_grad, many=parents)
-
-
-def _constant(x):
-    """A number as a constant node; a Value as itself; NotImplemented for anything else."""
-    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
-        try:
-            return _record(float(x), (), "", False)
-        except OverflowError:  # float() of an int beyond 1.8e308
-            raise AutogradError(f"an operand ({type(x).__name__}) too large for a float: its magnitude exceeds "
-                                "1.8e308") from None
-    return x if isinstance(x, Value) else NotImplemented
-
-
-def _describe(x: Value) -> str:
-    text = f"{x.label} = {x.data!r}" if x.label else repr(x.data)
-    site = _Modes.sites.get(id(x))  # recorded inside detect_anomaly() only
-    return f"{text} (created at {site[0]}:{site[1]})" if site else text
-
-
-def _where() -> str:
-    """Inside detect_anomaly(), the place in the user's code that is running the failing operation."""
-    if not _Modes.anomaly:
-        return ""
-    from .anomaly import user_site
-    file, line = user_site()
-    return f" [at {file}:{line}]"
-
-
-def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
-    """An operation raised: an AutogradError naming it, or, inside ieee_floats(), its IEEE 754 result."""
-    if _Modes.ieee:
-        from .anomaly import ieee_node
-        return ieee_node(op, inputs, e)
-    raise _domain_error(op, inputs, e) from None
-
-
-_INFIX = {"+", "-", "*", "/", "**"}
-
-
-def _expression(op: str, inputs: tuple, shown: int = 8) -> str:
-    args = [_describe(x) for x in inputs[:shown]]
-    if len(inputs) > shown:  # a linear node may have a million inputs
-        args.append(f"... {len(inputs) - shown} more")
-    if op in _INFIX and len(args) == 2:
-        return f"({args[0]}) {op} ({args[1]})"
-    return f"{op}({', '.join(args)})"
-
-
-def _domain_error(op: Op, inputs: tuple, e: Exception) -> AutogradError:
-    """The error for an operation that failed on these inputs, saying whether the function itself or only
-    its derivative is undefined there."""
-    try:
-        op.forward(*[x.data for x in inputs])
-        what = "its derivative"
-    except (ArithmeticError, ValueError):
-        what = "the result"
-    if isinstance(e, OverflowError):
-        why = f"{what} overflows a float (its magnitude would exceed 1.8e308)"
-    elif isinstance(e, ZeroDivisionError) or "domain" in str(e) or "complex" in str(e):
-        why = f"{what} is undefined (or infinite) there"
-    else:
-        why = str(e)
-    note = f" [{op}: {op.note}]" if op.note else ""
-    hint = (" If no gradient is needed through it, make the input a constant (requires_grad=False)."
-            if what == "its derivative" else "")
-    return AutogradError(f"{_expression(op, inputs)}: {why}.{note}{hint}{_where()}")
-
-
-def _check_data(data, op: str, label: str, parents: tuple) -> float:
-    if isinstance(data, Value):
-        raise TypeError(f"Value({data!r}): data must be a number, not a Value; use the Value itself")
-    if not isinstance(data, numbers.Real) or isinstance(data, bool):
-        raise TypeError(f"Value(data={data!r}, label={label!r}): data must be a real number, "
-                        f"not {type(data).__name__}")
-    try:
-        value = float(data)
-    except OverflowError:
-        value = math.inf
-    if value - value != 0.0 and not _Modes.ieee:  # nan or inf (allowed inside ieee_floats())
-        if op:
-            if any(p.data - p.data != 0.0 for p in parents):  # made inside ieee_floats()
-                why = "an input is not finite"
-            else:
-                why = "it overflows a float" if math.isinf(value) else "it is not a number"
-            raise AutogradError(f"{_expression(op, parents)}: the result is {value!r}: {why}; values must be "
-                                f"finite (autograd.ieee_floats() allows inf and nan){_where()}")
-        raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers{_where()}")
-    return value
-
-
-def _check_user_node(parents, local_grads, op: str, label: str, requires_grad) -> tuple[tuple, tuple, str, bool]:
-    """Check a node made by a user: a leaf, or a custom operation with one local derivative per parent.
-
-    Local derivatives given as Values are stored as their numbers in `local_grads` (so ordinary backward
-    stays numeric), and the Values themselves in an `Op` named like the user's op, whose derivative rule
-    returns them: with `create_graph=True` they take part in higher-order derivatives."""
-    if requires_grad is not None and type(requires_grad) is not bool:
-        raise TypeError(f"Value(op={op!r}, label={label!r}): requires_grad must be True, False or None, "
-                        f"got {requires_grad!r}")
-    if not parents:
-        if local_grads:
-            raise ValueError(f"Value(op={op!r}, label={label!r}): local_grads given without parents")
-        return (), (), op, requires_grad is not False
-    parents, local_grads = tuple(parents), tuple(local_grads)
-    for p in parents:
-        if not isinstance(p, Value):
-            raise TypeError(f"Value(op={op!r}, label={label!r}): parent {p!r} is not a Value")
-    if len(local_grads) != len(parents):
-        raise ValueError(f"Value(op={op!r}, label={label!r}): {len(parents)} parents but "
-                         f"{len(local_grads)} local_grads; give one local derivative per parent")
-    for g in local_grads:
-        if isinstance(g, Value):
-            continue
-        if not isinstance(g, numbers.Real) or isinstance(g, bool):
-            raise TypeError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a number or "
-                            "a Value")
-        try:
-            finite = math.isfinite(g)
-        except OverflowError:  # an int beyond 1.8e308
-            finite = False
-        if not finite and not _Modes.ieee:
-            raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
-    if all(isinstance(g, Value) for g in local_grads):
-        symbolic = local_grads
-        op = _op(op, None, lambda *args: symbolic, "a custom operation with Value local derivatives")
-    numeric = tuple(g.data if isinstance(g, Value) else float(g) for g in local_grads)
-    from_parents = any(p.requires_grad for p in parents)
-    if requires_grad and not from_parents:
-        raise ValueError(f"Value(op={op!r}, label={label!r}): requires_grad=True, but none of its parents "
-                         "requires a gradient, so no gradient can flow through it")
-    return parents, numeric, op, from_parents and requires_grad is not False
-
-
-# Functions that work on plain numbers and on anything with the same method (a Value, a dual number):
-# the derivative rules above are written with them.
-
-def _function(op: Op) -> Callable:
-    name = str(op)
-
-    def f(x):
-        return op.forward(x) if isinstance(x, numbers.Real) else getattr(x, name)()
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"{op} of a float or a Value. {op.note}".strip()
-    return f
-
-
-exp, log, sqrt, sin, cos, tanh, sigmoid, relu, softplus = map(
-    _function, (EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SOFTPLUS))
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Backpropagation.
 
-def topological_order(root: Value, _emitted: object = None) -> list[Value]:
+def topological_order(root: Value) -> list[Value]:
     """The nodes `root` depends on that require a gradient, each before every node it was computed from
     (so `root` comes first). Iterative depth-first search: no recursion limit on deep graphs.
 
-    A node is pushed once to be expanded, and once more, under its parents, to be emitted after them. Nodes
-    are marked in `_walk` as they go (faster than a set), with marks made fresh for each call, so marks left
-    by an earlier, interrupted walk mean nothing. The marks are cleared at the end, except when
-    `backpropagate` passes its own `_emitted` mark, which it then reads as "no gradient yet"."""
-    expanded = object()
-    emitted = object() if _emitted is None else _emitted
+    Arguments:
+        root: the output; if it is a constant, the order is just [root].
+
+    Each node is pushed once to be expanded (its parents pushed above it), and once more, below its parents,
+    to be emitted when they all have been.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order(): root must be a Value, got {root!r}")
     order: list[Value] = []
-    stack = [root]
+    visited = set()
+    stack = [(root, False)]
     while stack:
-        node = stack.pop()
-        if node._walk is expanded:  # second visit: all its parents have been emitted
-            node._walk = emitted
+        node, parents_done = stack.pop()
+        if parents_done:
             order.append(node)
-        elif node._walk is not emitted:  # first visit: come back to it after its parents
-            node._walk = expanded
-            stack.append(node)
-            for p in node._many or (node._first, node._second):  # node.parents, without a call
-                if p is not None and p.requires_grad and p._walk is not expanded and p._walk is not emitted:
-                    stack.append(p)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for parent in node._many or (node._first, node._second):  # node.parents, without a call
+                if parent is not None and parent.requires_grad and parent not in visited:
+                    stack.append((parent, False))
     order.reverse()
-    if _emitted is None:
-        for node in order:
-            node._walk = None
     return order
 
 
-def backpropagate(root: Value, create_graph: bool = False, into_grad: bool = False) -> tuple[list, list]:
-    """Compute d root / d node for every node `root` depends on (that requires a gradient).
+def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
+    """Compute d root / d node for every node `root` depends on (that requires a gradient), into `node._grad`.
 
     Walks from `root` towards the leaves in topological order, so a node's gradient is complete, summed over
     all the nodes that use it (lecture note eq 22, 26), before it is passed on to its parents. With
-    `create_graph=True` the derivatives are Values built from the rule table.
+    `create_graph=True` the derivatives are Values built from the rule table. `backward()` and `grad()` call
+    it, and read the results from `_grad` (one walk at a time: see `_walking`).
 
-    Returns `(order, leaves)`: the nodes in the order visited, and the leaves among them. Each leaf holds its
-    derivative in `leaf._walk`, for the caller (`backward`, `grad`) to collect and clear; so does every other
-    node, unless `into_grad=True` (`backward`), which stores it in the node's `.grad` and clears `_walk`.
-
-    A gradient that is inf or nan (outside `ieee_floats()`) raises `AutogradError` naming the edge where it
-    became so. It is checked once, on the leaves: an inf or nan passes down every edge below it (times a
-    local derivative it stays inf or nan, and so does any sum with it), and every path ends at a leaf.
+    Returns the order walked.
     """
     if not root.requires_grad:
-        raise AutogradError(f"backward() on a constant {_describe(root)}: it was made with requires_grad=False "
-                            "or depends only on such constants, so it has no gradient to compute")
-    no_gradient_yet = object()
-    order = topological_order(root, no_gradient_yet)
-    leaves = []
-    try:
-        if _Modes.anomaly:
-            from .anomaly import check_nodes
-            check_nodes(order)  # a .data changed after use would make the recorded local derivatives stale
-        root._walk = Value(1.0, requires_grad=False) if create_graph else 1.0
-        for node in order:
-            g = node._walk  # complete: every node using this one came earlier in the order
-            first = node._first
-            if first is None and not node._many:
-                leaves.append(node)
-                continue
+        raise _errors.constant_root(root)
+    order = topological_order(root)
+    if Modes.anomaly:
+        Modes.check_graph(order)  # a .data changed after use would make the recorded local derivatives stale
+    for node in order:
+        node._grad = 0.0
+    root._grad = Value(1.0, requires_grad=False) if create_graph else 1.0
+    for node in order:  # every node comes after all the nodes that use it: its _grad is complete
+        if node._hooks:
+            _run_hooks(node)
+        local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
+        # (`node._many or (node._first, node._second)` is node.parents without the property's call, 0.19 us
+        # per node faster; zip stops after the last local derivative, so a unary node's None is never used)
+        for parent, local_grad in zip(node._many or (node._first, node._second), local_grads):
+            if parent.requires_grad:
+                parent._grad += local_grad * node._grad  # the chain rule
+    return order
+
+
+def _check_gradients(order: list[Value], into_grad: bool) -> None:
+    """After a walk: an AutogradError if a gradient became inf or nan, naming the edge where it did. Checked
+    on the leaves only: an inf or nan passes down every edge below it (times a local derivative it stays inf
+    or nan, and so does any sum with it), and every path ends at a leaf. With `into_grad` (backward) the
+    intermediate nodes' `.grad` show this walk's gradients, where the inf appeared."""
+    if Modes.ieee:
+        return
+    for node in order:
+        if type(node._grad) is float and node._grad - node._grad != 0.0 and node._first is None and not node._many:
             if into_grad:
-                node.grad, node._walk = g, None
-            local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
-            # (`node._many or (first, node._second)` is `node.parents` without the property's call; zip stops
-            # after the last local derivative, so a unary node's `_second`, None, is never used.)
-            for parent, local in zip(node._many or (first, node._second), local_grads):
-                if parent.requires_grad:
-                    # The chain rule, the one place it is written: d root/d parent += d node/d parent * d root/d node
-                    before = parent._walk
-                    parent._walk = local * g if before is no_gradient_yet else before + local * g
-        if not create_graph and not _Modes.ieee:  # (Values check themselves)
-            for leaf in leaves:
-                if leaf._walk - leaf._walk != 0.0:  # inf or nan
-                    raise _gradient_error(order, into_grad)
-    except BaseException:
-        for node in order:
-            node._walk = None
-        raise
-    return order, leaves
+                for n in order:
+                    if n._first is not None or n._many:
+                        n.grad = n._grad
+            raise _errors.gradient_error(order, lambda n: n._grad)
 
 
-def _gradient_error(order: list[Value], into_grad: bool) -> AutogradError:
-    """The error for a gradient that became inf or nan: it names the first node in the order whose gradient
-    did and the edge it came through, where either the local derivative is infinite (sqrt at 0) or the product
-    local * grad overflowed; otherwise the sum of finite gradients overflowed."""
-    def gradient(node):
-        return node.grad if into_grad and node.parents else node._walk
-
-    node = next(n for n in order if gradient(n) - gradient(n) != 0.0)
-    for child in order:
-        g = gradient(child)
-        for parent, local in zip(child.parents, child.local_grads):
-            if parent is node and (local - local != 0.0 or (local * g) - (local * g) != 0.0):
-                why = (f"its local derivative with respect to {_describe(node)} is {local!r}" if local - local != 0.0
-                       else f"local derivative {local!r} times gradient {g!r} overflows a float")
-                note = f" [{child.op}: {child.op.note}]" if getattr(child.op, "note", "") else ""
-                return AutogradError(f"backward: the gradient of {_describe(node)} is {gradient(node)!r}: it comes "
-                                     f"through {_expression(child.op, child.parents)}{_about(child)}, where "
-                                     f"{why}.{note}{_where()}")
-    return AutogradError(f"backward: the gradient of {_describe(node)} is {gradient(node)!r}: the sum of the "
-                         f"finite gradients reaching it from the nodes that use it overflows a float{_where()}")
-
-
-def _about(node: Value) -> str:
-    """' (labelled 'z', created at file:line)': a node's label and where it was made (detect_anomaly())."""
-    parts = []
-    if node.label:
-        parts.append(f"labelled {node.label!r}")
-    site = _Modes.sites.get(id(node))
-    if site:
-        parts.append(f"created at {site[0]}:{site[1]}")
-    return f" ({', '.join(parts)})" if parts else ""
+def _run_hooks(node: Value) -> None:
+    for hook in node._hooks or ():
+        replaced = hook(node._grad)
+        if replaced is not None:
+            if not isinstance(replaced, (int, float, Value)) or isinstance(replaced, bool):
+                raise TypeError(f"register_hook(): the hook {hook!r} of {_errors.describe(node)} returned "
+                                f"{replaced!r}; it must return a number (the new gradient) or None")
+            node._grad = float(replaced) if not isinstance(replaced, Value) else replaced
 
 
 def _symbolic_local_grads(node: Value) -> tuple:
     """The local derivatives of `node` as Values that are functions of its parents (for create_graph)."""
-    if isinstance(node.op, Op):
-        return node.op.derivative(*node.parents, node)
-    if not node.parents:  # a leaf passes nothing on
-        return ()
-    raise AutogradError(
-        f"create_graph=True through the custom operation {node.op!r} (label {node.label!r}): its local_grads "
-        "are plain numbers, so their own derivatives are unknown. Pass local_grads as Values computed from "
-        "the parents (e.g. local_grads=(2 * x,)) to take part in higher-order derivatives")
+    if not isinstance(node.op, Op):
+        if not node.parents:  # a leaf passes nothing on
+            return ()
+        raise _errors.numeric_custom_op(node)
+    local_grads = node.op.derivative(*node.parents, node)
+    if any(type(g) is float and g - g != 0.0 for g in local_grads) and not Modes.ieee:
+        raise _errors.infinite_symbolic(node, local_grads)
+    return local_grads
 
 
-def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False):
+def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False) -> Any:
     """d output / d input for each input, leaving every `.grad` untouched.
 
     Arguments:
@@ -700,23 +592,84 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     if not isinstance(output, Value):
         raise TypeError(f"grad(): the output must be a Value, got {output!r}")
     single = isinstance(inputs, Value)
-    inputs = [inputs] if single else list(inputs)
+    inputs = [inputs] if single else _errors.sequence(inputs, "grad(): inputs")
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad(): inputs must be Values, got {x!r}")
         if not x.requires_grad:
-            raise AutogradError(f"grad() with respect to the constant {_describe(x)} (requires_grad=False)")
-    for x in inputs:
-        x._walk = None  # inputs that output does not depend on are not visited
-    order = backpropagate(output, create_graph)[0] if output.requires_grad else []
-    zero = Value(0.0, requires_grad=False) if create_graph else 0.0
-    result = [zero if x._walk is None else x._walk for x in inputs]
-    for node in order:
-        node._walk = None
+            raise _errors.constant_input(x)
+    with _walking():
+        for x in inputs:
+            x._grad = 0.0  # an input that output does not depend on is not visited
+        if output.requires_grad:
+            _check_gradients(backpropagate(output, create_graph), into_grad=False)
+        zero = Value(0.0, requires_grad=False)
+        result = [zero if create_graph and type(x._grad) is float else x._grad for x in inputs]
     return result[0] if single else result
 
 
 def zero_grad(values: Iterable[Value]) -> None:
-    """Reset `.grad` to 0 for each value (a leaf's gradient otherwise accumulates over backward calls)."""
+    """Reset `.grad` to 0 for each value (a leaf's gradient otherwise accumulates over backward calls).
+
+    Arguments:
+        values: the Values to reset, e.g. `model.parameters()`.
+    """
+    values = _errors.sequence(values, "zero_grad(): values")
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"zero_grad(): values must be Values, got {v!r}")
     for v in values:
         v.grad = 0.0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One walk at a time, and no_grad().
+
+_walk_lock = threading.RLock()
+
+
+@contextmanager
+def _walking() -> Iterator[None]:
+    """Held by every walk that uses the nodes' `_grad`: walks from several threads over graphs that share
+    nodes (parameters) take turns, so each gets its own gradients (the interpreter lock lets only one thread
+    compute at a time anyway). The garbage collector is paused meanwhile: a walk creates no cycles, and
+    collections would only rescan the graph (restored to the user's setting, also after an error)."""
+    with _walk_lock:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            if enabled:
+                gc.enable()
+
+
+_thread = threading.local()  # per thread: how many no_grad() blocks are open
+_no_grad_count_lock = threading.Lock()
+
+
+def _no_grad_here() -> bool:
+    return getattr(_thread, "no_grad_depth", 0) > 0
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside it, operations build constants only: no graph is recorded and no local derivative is computed,
+    so evaluation and optimiser steps are cheaper (as PyTorch's `torch.no_grad()`). Per thread; nesting is
+    allowed.
+
+        with autograd.no_grad():
+            accuracy = evaluate(model)
+    """
+    depth = getattr(_thread, "no_grad_depth", 0)
+    _thread.no_grad_depth = depth + 1
+    if depth == 0:
+        with _no_grad_count_lock:
+            Modes.no_grad_threads += 1
+    try:
+        yield
+    finally:
+        _thread.no_grad_depth = depth
+        if depth == 0:
+            with _no_grad_count_lock:
+                Modes.no_grad_threads -= 1

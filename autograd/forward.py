@@ -7,7 +7,7 @@ the chain rule, written here once, in `_apply`:
     tangent(out) = sum_i  d out/d input_i * tangent(input_i)
 
 The local derivatives d out/d input_i come from the same rule table as reverse mode: `Op.derivative` of
-`engine.ADD`, `engine.MUL`, `engine.TANH`, ..., called on floats. No derivative rule is written twice.
+`ADD`, `MUL`, `TANH`, ... in `autograd/_ops.py`, called on floats. No derivative rule is written twice.
 
 Reverse mode or forward mode? Both apply the chain rule once per edge of the graph: each sweep costs a
 number of multiply-adds proportional to the number of edges, of the same order as evaluating the function
@@ -26,13 +26,14 @@ Training a network is the first case (one loss, many weights): that is why backp
 from __future__ import annotations
 
 import math
-import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
-from . import engine
-from .engine import AutogradError, Op, Value
+from . import _ops, engine
+from ._errors import is_real, number_list, real_number, sequence
+from ._modes import AutogradError
+from ._ops import Op
 
 
 @dataclass
@@ -108,8 +109,8 @@ class Dual:
     __array_ufunc__ = None  # numpy defers to our reflected operators
 
     def __init__(self, primal, tangent=0.0):
-        self.primal = _finite_number(primal, "Dual(): primal")
-        self.tangent = _finite_number(tangent, "Dual(): tangent")
+        self.primal = real_number(primal, "Dual(): primal")
+        self.tangent = real_number(tangent, "Dual(): tangent")
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
@@ -124,33 +125,33 @@ class Dual:
     def __ge__(self, other): return self.primal >= _primal(other)
 
     # Arithmetic: the same operations as Value's, from the engine's table; reflected ones swap the operands.
-    def __add__(self, other): return _apply(engine.ADD, self, other)
-    def __radd__(self, other): return _apply(engine.ADD, other, self)
-    def __sub__(self, other): return _apply(engine.SUB, self, other)
-    def __rsub__(self, other): return _apply(engine.SUB, other, self)
-    def __mul__(self, other): return _apply(engine.MUL, self, other)
-    def __rmul__(self, other): return _apply(engine.MUL, other, self)
-    def __truediv__(self, other): return _apply(engine.DIV, self, other)
-    def __rtruediv__(self, other): return _apply(engine.DIV, other, self)
-    def __pow__(self, other): return _apply(engine.POW, self, other)
-    def __rpow__(self, other): return _apply(engine.POW, other, self)
-    def __neg__(self): return _apply(engine.NEG, self)
-    def __abs__(self): return _apply(engine.ABS, self)
+    def __add__(self, other): return _apply(_ops.ADD, self, other)
+    def __radd__(self, other): return _apply(_ops.ADD, other, self)
+    def __sub__(self, other): return _apply(_ops.SUB, self, other)
+    def __rsub__(self, other): return _apply(_ops.SUB, other, self)
+    def __mul__(self, other): return _apply(_ops.MUL, self, other)
+    def __rmul__(self, other): return _apply(_ops.MUL, other, self)
+    def __truediv__(self, other): return _apply(_ops.DIV, self, other)
+    def __rtruediv__(self, other): return _apply(_ops.DIV, other, self)
+    def __pow__(self, other): return _apply(_ops.POW, self, other)
+    def __rpow__(self, other): return _apply(_ops.POW, other, self)
+    def __neg__(self): return _apply(_ops.NEG, self)
+    def __abs__(self): return _apply(_ops.ABS, self)
 
-    def exp(self) -> Dual: return _apply(engine.EXP, self)
-    def log(self) -> Dual: return _apply(engine.LOG, self)
-    def sqrt(self) -> Dual: return _apply(engine.SQRT, self)
-    def sin(self) -> Dual: return _apply(engine.SIN, self)
-    def cos(self) -> Dual: return _apply(engine.COS, self)
-    def tanh(self) -> Dual: return _apply(engine.TANH, self)
-    def sigmoid(self) -> Dual: return _apply(engine.SIGMOID, self)
-    def relu(self) -> Dual: return _apply(engine.RELU, self)
-    def step(self) -> Dual: return _apply(engine.STEP, self)
-    def softplus(self) -> Dual: return _apply(engine.SOFTPLUS, self)
-    def mish(self) -> Dual: return _apply(engine.MISH, self)
-    def leaky_relu(self, slope=0.01) -> Dual: return _apply(engine.LEAKY_RELU, self, slope)
-    def elu(self, alpha=1.0) -> Dual: return _apply(engine.ELU, self, alpha)
-    def silu(self, beta=1.0) -> Dual: return _apply(engine.SILU, self, beta)
+    def exp(self) -> Dual: return _apply(_ops.EXP, self)
+    def log(self) -> Dual: return _apply(_ops.LOG, self)
+    def sqrt(self) -> Dual: return _apply(_ops.SQRT, self)
+    def sin(self) -> Dual: return _apply(_ops.SIN, self)
+    def cos(self) -> Dual: return _apply(_ops.COS, self)
+    def tanh(self) -> Dual: return _apply(_ops.TANH, self)
+    def sigmoid(self) -> Dual: return _apply(_ops.SIGMOID, self)
+    def relu(self) -> Dual: return _apply(_ops.RELU, self)
+    def step(self) -> Dual: return _apply(_ops.STEP, self)
+    def softplus(self) -> Dual: return _apply(_ops.SOFTPLUS, self)
+    def mish(self) -> Dual: return _apply(_ops.MISH, self)
+    def leaky_relu(self, slope=0.01) -> Dual: return _apply(_ops.LEAKY_RELU, self, slope)
+    def elu(self, alpha=1.0) -> Dual: return _apply(_ops.ELU, self, alpha)
+    def silu(self, beta=1.0) -> Dual: return _apply(_ops.SILU, self, beta)
     swish = silu
 
 
@@ -161,33 +162,25 @@ def linear(weights: Sequence, inputs: Sequence, bias=None) -> Dual:
         weights, inputs: sequences of the same length of `Dual`s or numbers.
         bias: a `Dual`, a number, or None for no bias term.
     """
-    weights, inputs = list(weights), list(inputs)
+    weights = sequence(weights, "forward.linear(): weights")
+    inputs = sequence(inputs, "forward.linear(): inputs")
     if len(weights) != len(inputs) or not weights:
         raise ValueError(f"linear(): {len(weights)} weights and {len(inputs)} inputs; they must be equally "
                          "many, and at least one")
     operands = weights + inputs + ([] if bias is None else [bias])
-    return _apply(engine.LINEAR, *operands)
+    return _apply(_ops.LINEAR, *operands)
 
 
 def _primal(x) -> float:
     return x.primal if isinstance(x, Dual) else x
 
 
-def _finite_number(x, what: str) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise TypeError(f"{what} must be a real number, got {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise AutogradError(f"{what} is {value!r}; it must be a finite number")
-    return value
-
-
 def _apply(op: Op, *operands):
     """One operation on dual numbers (and plain numbers, whose tangent is 0): the forward chain rule."""
-    if not all(isinstance(x, (Dual, numbers.Real)) and not isinstance(x, bool) for x in operands):
+    if not all(isinstance(x, Dual) or is_real(x) for x in operands):
         return NotImplemented  # Python then raises TypeError (or tries the other operand's method)
     primals = [_primal(x) for x in operands]
-    if op is engine.POW and primals[0] < 0 and isinstance(operands[1], Dual):
+    if op is _ops.POW and primals[0] < 0 and isinstance(operands[1], Dual):
         raise _error(op, primals, "a negative base with a Dual exponent: d(a^b)/db = a^b ln a needs a > 0 "
                                   "(make the exponent a number)")
     try:
@@ -232,8 +225,8 @@ def jvp(f: Callable, inputs: Sequence[float], tangents: Sequence[float]):
     (the same number as reverse mode's gradient dotted with v); lists if `f` returns a list, where
     derivative = J(x) v, the Jacobian times v.
     """
-    points = numbers_list(inputs, "jvp(): inputs")
-    directions = numbers_list(tangents, "jvp(): tangents")
+    points = number_list(inputs, "jvp(): inputs")
+    directions = number_list(tangents, "jvp(): tangents")
     if len(points) != len(directions):
         raise ValueError(f"jvp(): {len(points)} inputs but {len(directions)} tangents; give one tangent per "
                          "input")
@@ -250,24 +243,9 @@ def jvp(f: Callable, inputs: Sequence[float], tangents: Sequence[float]):
 def _as_dual(result, f) -> Dual:
     if isinstance(result, Dual):
         return result
-    if isinstance(result, numbers.Real) and not isinstance(result, bool):  # f did not use its inputs
+    if is_real(result):  # f did not use its inputs
         return Dual(result, 0.0)
     name = getattr(f, "__name__", repr(f))
     raise TypeError(f"jvp(): {name} returned {result!r}; it must return the result of operations on its "
                     "arguments (a Dual in forward mode) or a list of them. Create no Values inside f: "
                     "write it with operators, methods and autograd.exp, autograd.tanh, ...")
-
-
-def numbers_list(values, what: str) -> list[float]:
-    """`values` (a list, tuple or 1-D array of finite real numbers) as a list of floats, or a clear error.
-
-    Arguments:
-        values: the numbers to check.
-        what: how to name them in an error message, e.g. "hessian(): inputs".
-    """
-    if isinstance(values, (numbers.Real, Value, Dual, str)) or not hasattr(values, "__iter__"):
-        raise TypeError(f"{what} must be a sequence of numbers, got {values!r}")
-    values = list(values)
-    if not values:
-        raise ValueError(f"{what} is empty; give at least one number")
-    return [_finite_number(v, f"{what}[{i}]") for i, v in enumerate(values)]

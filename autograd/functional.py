@@ -28,6 +28,7 @@ import numbers
 from typing import Callable, Sequence
 
 from . import forward
+from ._errors import number_list
 from .engine import Value, grad, linear
 
 
@@ -60,7 +61,7 @@ def hvp(f: Callable, inputs: Sequence[float], vector: Sequence[float]) -> list[f
     Hessian takes n + 1.
     """
     xs = _leaves(inputs, "hvp()")
-    v = forward.numbers_list(vector, "hvp(): vector")
+    v = number_list(vector, "hvp(): vector")
     if len(v) != len(xs):
         raise ValueError(f"hvp(): {len(xs)} inputs but a vector of length {len(v)}; they must be equally long")
     y = _scalar_output(f, xs, "hvp()")
@@ -79,7 +80,7 @@ def jacobian(f: Callable, inputs: Sequence[float], mode: str = "reverse") -> lis
         mode: "reverse": one backward sweep per output gives a row of J (m sweeps);
             "forward": one `jvp` per input gives a column of J (n sweeps). Choose the one with fewer sweeps.
     """
-    points = forward.numbers_list(inputs, "jacobian(): inputs")
+    points = number_list(inputs, "jacobian(): inputs")
     if mode == "reverse":
         xs = _leaves(points, "jacobian()")
         outputs = _output_list(f(*xs), f, Value, "a Value")
@@ -96,7 +97,7 @@ def jacobian(f: Callable, inputs: Sequence[float], mode: str = "reverse") -> lis
 
 
 def _leaves(inputs, where: str) -> list[Value]:
-    points = forward.numbers_list(inputs, f"{where}: inputs")
+    points = number_list(inputs, f"{where}: inputs")
     return [Value(x, label=f"x{i + 1}") for i, x in enumerate(points)]
 
 
