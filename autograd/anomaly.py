@@ -24,10 +24,12 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from ._errors import about, expression, ieee_local_grads, ieee_result
+from ._errors import AnomalyWarning, about, expression, ieee_local_grads, ieee_result
 from ._modes import AutogradError, Modes
 from ._ops import Op
 from .engine import Value, topological_order
+
+__all__ = ["AnomalyWarning", "check_graph", "check_nodes", "detect_anomaly", "ieee_floats"]
 
 
 @contextlib.contextmanager

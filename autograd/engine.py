@@ -351,15 +351,14 @@ class _HookHandle:
 # Running an operation: compute the output and the local derivatives, and record both in a new node.
 
 def _unary(op: Op, x: Value) -> Value:
-    requires_grad = x.requires_grad and not (Modes.no_grad_threads and _no_grad_here())
+    graph = not (Modes.no_grad_threads and _no_grad_here())  # False inside no_grad(): a constant, no graph
+    requires_grad = x.requires_grad and graph
     try:
         out = op.forward(x.data)
         local_grads = op.derivative(x.data, out) if requires_grad else ()
     except (ArithmeticError, ValueError) as e:
         return _failed(op, (x,), e)
-    if not requires_grad and x.requires_grad:  # inside no_grad(): a constant without a graph
-        return _record(out, (), "", False)
-    return _record(out, local_grads, op, requires_grad, x)
+    return _record(out, local_grads, op, requires_grad, x) if graph else _record(out, (), "", False)
 
 
 def _binary(op: Op, a: Any, b: Any, parameter: str = "") -> Value:
@@ -370,15 +369,14 @@ def _binary(op: Op, a: Any, b: Any, parameter: str = "") -> Value:
         if a is NotImplemented or b is NotImplemented:
             return NotImplemented
     x, y = a.data, b.data
-    requires_grad = (a.requires_grad or b.requires_grad) and not (Modes.no_grad_threads and _no_grad_here())
+    graph = not (Modes.no_grad_threads and _no_grad_here())  # False inside no_grad(): a constant, no graph
+    requires_grad = (a.requires_grad or b.requires_grad) and graph
     try:
         out = op.forward(x, y)
         local_grads = op.derivative(x, y, out) if requires_grad else ()
     except (ArithmeticError, ValueError) as e:
         return _failed(op, (a, b), e)
-    if not requires_grad and (a.requires_grad or b.requires_grad):  # inside no_grad()
-        return _record(out, (), "", False)
-    return _record(out, local_grads, op, requires_grad, a, b)
+    return _record(out, local_grads, op, requires_grad, a, b) if graph else _record(out, (), "", False)
 
 
 def _power(base: Any, exponent: Any) -> Value:
@@ -471,9 +469,9 @@ def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand 
                 raise TypeError(f"linear(): {p!r} is neither a Value nor a number")
     parents = tuple(operands)
     out = LINEAR.forward(*[p.data for p in parents])
-    requires_grad = any(p.requires_grad for p in parents) and not (Modes.no_grad_threads and _no_grad_here())
-    if not requires_grad and any(p.requires_grad for p in parents):  # inside no_grad()
+    if Modes.no_grad_threads and _no_grad_here():  # inside no_grad(): a constant, no graph
         return _record(out, (), "", False)
+    requires_grad = any(p.requires_grad for p in parents)
     local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
     return _record(out, local_grads, LINEAR, requires_grad, many=parents)
 

@@ -34,6 +34,7 @@ from . import _ops, engine
 from ._errors import is_real, number_list, real_number, sequence
 from ._modes import AutogradError
 from ._ops import Op
+from .engine import Value
 
 
 @dataclass
@@ -153,6 +154,16 @@ class Dual:
     def elu(self, alpha=1.0) -> Dual: return _apply(_ops.ELU, self, alpha)
     def silu(self, beta=1.0) -> Dual: return _apply(_ops.SILU, self, beta)
     swish = silu
+
+
+# Each method computes what Value's method of the same name computes, on the primal, from the same table entry.
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+              "__pow__", "__rpow__", "__neg__", "__abs__", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid",
+              "relu", "step", "softplus", "mish", "leaky_relu", "elu", "silu"):
+    getattr(Dual, _name).__doc__ = (f"{getattr(Value, _name).__doc__.rstrip().replace('self', 'x')}\n\nOn dual numbers: "
+                                    "the value from the primals, and tangent(out) = sum_i d out/d x_i * tangent(x_i).")
+for _name in ("__lt__", "__le__", "__gt__", "__ge__"):
+    getattr(Dual, _name).__doc__ = getattr(Value, _name).__doc__.replace("self.data", "self.primal")
 
 
 def linear(weights: Sequence, inputs: Sequence, bias=None) -> Dual:
