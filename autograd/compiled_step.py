@@ -12,12 +12,12 @@
         value = step()                   # the same as loss().backward(), returning the loss as a float
         optimizer.step()
 
-Most training loops build a graph of the same shape at every step. The first call of `step()` runs `f()` and
-`backward()` through the engine and keeps the graph. Its nodes are sorted into levels: a leaf is on level 0
+Most training loops build a graph of the same shape at every step. The first call of `step()` runs `f()`, so
+the engine builds the graph, and keeps it: the recording. Its nodes are sorted into levels: a leaf is on level 0
 and every other node one level above its highest parent. Nodes of one level do not depend on each other, so
 all the nodes of one level and one operation are computed by one numpy call (their "group"). A chain of
 additions (the sum of a loss over a batch) would take one level per term, so each chain is first merged into
-one node that adds all its terms. Every later call reads the leaves' `.data` and replays:
+one node that adds all its terms. Every call, the first included, reads the leaves' `.data` and replays:
 
     forward:   level by level, each group's values from its parents' values
     backward:  from the root down, each group's local derivatives times its gradient, added into its
@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import operator
 import warnings
-from itertools import chain
+from itertools import chain, compress
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
@@ -139,7 +139,7 @@ class CompiledStep:
         return root.data
 
     def _record(self) -> float:
-        """One step through the engine, keeping its graph and the comparisons made while building it."""
+        """Build the graph with f (noting the comparisons made meanwhile), record it, and replay it once."""
         guards = []
         outer = getattr(engine, "_compare_hook", None)
 
@@ -149,19 +149,24 @@ class CompiledStep:
                 outer(a, b, op, result)
 
         root = self._call_f(on_compare)
-        root.backward()  # this call's result, and its errors, are the engine's own
+        if not root.requires_grad:
+            root.backward()  # the engine's error: a constant has no gradient
         self.recordings += 1
-        value = root.data
         try:
-            self._replay = _Replay(root, guards)
+            replay = _Replay(root, guards)
         except _EngineOnly as custom:
             self.engine_only = True
             warnings.warn(f"compiled step: the graph has {custom}; every call runs f().backward() through "
                           "the engine", stacklevel=3)
-            return value
+            root.backward()
+            return root.data
         del root, guards, on_compare  # the graph, unless f keeps it
-        self._replay.stop_reading_unreachable_constants()
-        return value
+        replay.stop_reading_unreachable_constants()
+        self._replay = replay
+        try:
+            return replay.run()  # this call too is replayed: the engine has only built the graph
+        except (_UseEngine, _GuardFailed):
+            return self._engine_step()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -242,37 +247,38 @@ def _walk(roots: list[Value], known: set[int]) -> list[Value]:
 def _graph(root: Value, compared: list[Value]):
     """Every node that `root` and the compared Values depend on, constants included, each after its parents:
     the constants the root depends on, then its nodes that require a gradient (the engine's topological
-    order, reversed), then what only the compared Values need. Returns (nodes, index: id -> position,
-    flat, offsets, n_root): node i's parents are at positions flat[offsets[i]:offsets[i + 1]], and the
-    first n_root nodes are the root's graph (the root last)."""
+    order, reversed), then what only the compared Values need. Returns (nodes, find, flat, offsets, n_root):
+    `find(values)` gives their positions in `nodes`; node i's parents are at positions
+    flat[offsets[i]:offsets[i + 1]]; the first n_root nodes are the root's graph, the root last."""
     import numpy as np
 
     main = topological_order(root)[::-1]
-    parents = list(map(_parents, main))
-    objects = list(chain.from_iterable(parents))
-    ids = np.fromiter(map(id, objects), np.int64, len(objects))
-    main_ids = np.fromiter(map(id, main), np.int64, len(main))
-    sorter = np.argsort(main_ids)
-    positions = sorter[np.searchsorted(main_ids, ids, sorter=sorter).clip(max=len(main) - 1)]
-    constant = main_ids[positions] != ids  # the parents that do not require a gradient
-    constant_at = np.flatnonzero(constant)
-    known: set[int] = set()
-    before = _walk([objects[k] for k in constant_at], known)
-    known.update(main_ids.tolist())
-    after = _walk(compared, known)
+    objects = list(chain.from_iterable(map(_parents, main)))
+    _, found = _finder(main)(objects)
+    before = _walk([objects[k] for k in np.flatnonzero(~found)], set())  # the constants (and theirs)
+    after = _walk(compared, set(map(id, before)) | set(map(id, main)))
     nodes = before + main + after
-    index = {id(node): i for i, node in enumerate(nodes)}
-    positions += len(before)
-    positions[constant_at] = [index[id(objects[k])] for k in constant_at]
-
-    def positions_of(some: list[Value]):
-        return np.array([index[id(p)] for node in some for p in node.parents], dtype=np.intp)
-
-    flat = np.concatenate([positions_of(before), positions, positions_of(after)]).astype(np.intp)
-    counts = [len(node.parents) for node in before] + list(map(len, parents)) + [len(n.parents) for n in after]
+    find = _finder(nodes)
+    parents = list(map(_parents, nodes))
+    flat, _ = find(chain.from_iterable(parents))
     offsets = np.zeros(len(nodes) + 1, dtype=np.intp)
-    np.cumsum(counts, out=offsets[1:])
-    return nodes, index, flat, offsets, len(before) + len(main)
+    np.cumsum(np.fromiter(map(len, parents), np.intp, len(nodes)), out=offsets[1:])
+    return nodes, find, flat, offsets, len(before) + len(main)
+
+
+def _finder(nodes: list[Value]) -> Callable:
+    """find(values) -> (their positions in `nodes`, whether each is there), by their ids, with numpy."""
+    import numpy as np
+
+    ids = np.fromiter(map(id, nodes), np.int64, len(nodes))
+    sorter = np.argsort(ids)
+    in_order = ids[sorter]
+
+    def find(values):
+        wanted = np.fromiter(map(id, values), np.int64)
+        at = np.searchsorted(in_order, wanted).clip(max=len(ids) - 1)
+        return sorter[at], in_order[at] == wanted
+    return find
 
 
 def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int]) -> dict[int, list[int]]:
@@ -311,17 +317,18 @@ class _Replay:
         from ._numpy_groups import ARITY, RULES, Elementwise, MatrixProduct
 
         compared = [v for a, b, _, _ in guards for v in (a, b) if isinstance(v, Value)]
-        nodes, index, flat, offsets, n_root = _graph(root, compared)
-        operations = {node.op for node, a, b in zip(nodes, offsets, offsets[1:]) if b > a}
+        nodes, find, flat, offsets, n_root = _graph(root, compared)
+        operations = list(compress(map(_op, nodes), (offsets[1:] > offsets[:-1]).tolist()))
+        operations = dict(zip(map(id, operations), operations)).values()  # each once (an Op is a str: by id)
         custom = sorted(str(op) or "(no name)" for op in operations if not _built_in(op, ARITY))
         if custom:
             raise _EngineOnly(f"the custom operation {', '.join(map(repr, custom))}, whose local "
                                    "derivatives are numbers that cannot be recomputed")
         if any(map(_hooks, nodes)):
             raise _EngineOnly("gradient hooks (register_hook), which the replay would not call")
-        ops = [str(node.op) for node in nodes]
+        ops = list(map(str, map(_op, nodes)))
         flat_list, offsets_list = flat.tolist(), offsets.tolist()
-        keep = [n_root - 1, *(index[id(v)] for v in compared)]
+        keep = [n_root - 1, *find(compared)[0].tolist()]
         sums = _merge_sums(ops, flat_list, offsets_list, keep)
 
         # Levels and groups: (level, op, number of parents, passes a gradient) -> positions of its nodes.
@@ -387,7 +394,7 @@ class _Replay:
         bases = [flat_list[offsets_list[i]] for i, op in enumerate(ops)
                  if op == "**" and nodes[flat_list[offsets_list[i] + 1]].requires_grad]
         self.bases = slot[bases]
-        self.guards = self._guards(guards, index, slot)
+        self.guards = self._guards(guards, find, slot)
         self.schedule = Schedule(described, len(leaves), len(nodes), len(flat))
 
     def stop_reading_unreachable_constants(self) -> None:
@@ -405,15 +412,18 @@ class _Replay:
         self.read_leaves = [leaves[i] for i in self.read_slots.tolist()]
 
     @staticmethod
-    def _guards(guards: list, index: dict, slot) -> list:
+    def _guards(guards: list, find: Callable, slot) -> list:
         """The comparisons, by operator: (numpy comparison, left slots, right slots, right numbers, results)."""
         import numpy as np
+
+        def slot_of(v: Value) -> int:
+            return int(slot[find([v])[0][0]])
 
         compare = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
         by_op: dict[str, list] = {}
         for a, b, op, result in guards:
-            right = (int(slot[index[id(b)]]), 0.0) if isinstance(b, Value) else (-1, float(b))
-            by_op.setdefault(op, []).append((int(slot[index[id(a)]]), *right, bool(result), a, b))
+            right = (slot_of(b), 0.0) if isinstance(b, Value) else (-1, float(b))
+            by_op.setdefault(op, []).append((slot_of(a), *right, bool(result), a, b))
         checks = []
         for op, rows in by_op.items():
             left, right, numbers, results, a, b = zip(*rows)
@@ -480,6 +490,7 @@ def _grid(parent_slots, arity: int):
 _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
 _parents = operator.attrgetter("parents")
+_op = operator.attrgetter("op")
 
 
 # The functions given to node.register_hook(), if any (an engine without gradient hooks has none).
