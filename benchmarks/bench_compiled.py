@@ -106,23 +106,13 @@ def measure(way: str, sizes: list[int], batch: int, steps: int) -> dict:
     elif way == "torch":
         import torch
         torch.set_num_threads(1)  # as numpy's BLAS (OMP_NUM_THREADS=1): a shared machine, one core each
-        layers = []
-        for k, layer in enumerate(model.layers):
-            linear = torch.nn.Linear(len(layer.neurons[0].w), len(layer.neurons), dtype=torch.float64)
-            with torch.no_grad():
-                linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-                linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
-            layers.append(linear)
-        parameters = [p for linear in layers for p in linear.parameters()]
-        optimizer = torch.optim.SGD(parameters, lr=LR)
+        network = model.to_torch()  # nn.Linear layers (float64) with the MLP's weights, and ReLU modules
+        linears = [module for module in network if isinstance(module, torch.nn.Linear)]
+        optimizer = torch.optim.SGD(network.parameters(), lr=LR)
         inputs, targets = torch.tensor(X, dtype=torch.float64), torch.tensor(T, dtype=torch.float64)
 
         def loss_of():
-            h = inputs
-            for k, linear in enumerate(layers):
-                h = linear(h)
-                h = torch.relu(h) if k < len(layers) - 1 else h
-            return ((targets - h) ** 2).sum() / (2 * len(X))
+            return ((targets - network(inputs)) ** 2).sum() / (2 * len(X))
 
         def gradient_step():
             optimizer.zero_grad()
@@ -130,7 +120,7 @@ def measure(way: str, sizes: list[int], batch: int, steps: int) -> dict:
         loss = loss_of()
         loss.backward()
         result["loss"] = loss.item()
-        result["grads"] = [g for linear in layers
+        result["grads"] = [g for linear in linears
                            for g in linear.weight.grad.ravel().tolist() + linear.bias.grad.tolist()]
     else:
         import numpy as np

@@ -384,3 +384,18 @@ def test_train_compiled_needs_batches_that_repeat():
         train(MLP(2, [3, 1]), X, T, mse_half, lr=0.1, shuffle=True, compiled=True)
     with pytest.raises(TypeError, match="compiled must be True or False"):
         train(MLP(2, [3, 1]), X, T, mse_half, lr=0.1, compiled="yes")
+
+
+def test_the_benchmark_runs_and_its_four_ways_agree():
+    """benchmarks/bench_compiled.py on a small network (no timing asserted): every way's first gradients."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_compiled.py"
+    out = subprocess.run([sys.executable, str(script), "--repeats", "1", "--configs", "4,3:10"], check=True,
+                         capture_output=True, text=True, timeout=600).stdout
+    differences = re.findall(r"largest gradient difference (\S+)", out)
+    assert len(differences) == 3 and all(float(d) < 1e-12 for d in differences), out
+    assert re.search(r"ratio engine / compiled: [\d.]+ / ", out) and "recording (first call) / engine step" in out
