@@ -182,11 +182,12 @@ def domain_error(op: Op, inputs: tuple, e: Exception) -> AutogradError:
 
 
 def bad_operand(op: str, x: Any, node) -> NoReturn:
-    """A number operand of `op` (with the node `node`) that is not finite, or too large for a float."""
+    """A number operand of `op` (with the node `node`, if any) that is not finite, or too large for a float."""
+    with_node = f" (with {describe(node)})" if node is not None and hasattr(node, "label") else ""
     if isinstance(x, int):
-        raise AutogradError(f"{op}: an operand (int of {len(str(x))} digits, with {describe(node)}) too large for "
+        raise AutogradError(f"{op}: an operand (int of {len(str(x))} digits{with_node}) too large for "
                             f"a float: its magnitude exceeds 1.8e308{where()}")
-    raise AutogradError(f"{op}: the operand {x!r} (with {describe(node)}) is not a finite number; values must "
+    raise AutogradError(f"{op}: the operand {x!r}{with_node} is not a finite number; values must "
                         f"be finite (autograd.ieee_floats() allows inf and nan){where()}")
 
 

@@ -28,7 +28,7 @@ import numbers
 from typing import Callable, Sequence
 
 from . import forward
-from ._errors import number_list
+from ._errors import argument_count, number_list
 from .engine import Value, grad, linear
 
 
@@ -83,9 +83,11 @@ def jacobian(f: Callable, inputs: Sequence[float], mode: str = "reverse") -> lis
     points = number_list(inputs, "jacobian(): inputs")
     if mode == "reverse":
         xs = _leaves(points, "jacobian()")
+        argument_count(f, len(xs), "jacobian()")
         outputs = _output_list(f(*xs), f, Value, "a Value")
         return [_gradient(y, xs) for y in outputs]
     if mode == "forward":
+        argument_count(f, len(points), "jacobian()")
         columns = []
         for j in range(len(points)):
             direction = [1.0 if k == j else 0.0 for k in range(len(points))]  # the j-th unit vector
@@ -102,6 +104,7 @@ def _leaves(inputs, where: str) -> list[Value]:
 
 
 def _scalar_output(f: Callable, xs: list[Value], where: str) -> Value:
+    argument_count(f, len(xs), where)
     y = f(*xs)
     if isinstance(y, Value):
         return y
