@@ -49,8 +49,9 @@ def _pow_local_grads(P, out):
     positive = a > 0
     # d(a^b)/da = b a^(b-1); at a = 0 with b <= 1: 0 for b = 0, 1 for b = 1, infinite otherwise.
     d_base = b * _power(a, b - 1)
-    if not positive.all():
-        at_zero = np.where(b == 0, 0.0, np.where(b == 1, 1.0, np.inf))
+    if not positive.all():  # (infinite at 0 for b < 1, negative at a = -0.0 for an odd integer b - 1)
+        odd = (np.mod(b - 1.0, 2.0) == 1.0)
+        at_zero = np.where((b == 0) | (b == 1), b, b * np.copysign(np.inf, np.where(odd, a, 1.0)))
         d_base = np.where((a == 0) & (b <= 1), at_zero, d_base)
     # d(a^b)/db = a^b ln a, taken as 0 for a <= 0 (where the engine refuses an exponent that needs a gradient)
     if positive.all():
@@ -59,7 +60,7 @@ def _pow_local_grads(P, out):
 
 
 def _sqrt_local_grads(out):  # 1 / (2 sqrt x): infinite at 0
-    return np.where(out > 0, 0.5 / np.where(out > 0, out, 1.0), np.inf)
+    return np.where(out != 0, 0.5 / np.where(out != 0, out, 1.0), np.inf)
 
 
 def _linear(P):  # z = sum_i w_i x_i (+ b); rows: w_1..w_n, x_1..x_n, then b if there is one
@@ -91,20 +92,20 @@ RULES: dict[str, Rule] = {
     "abs": Rule(lambda P: np.abs(P[0]), lambda P, out: np.sign(P[0])),
     "sin": Rule(lambda P: np.sin(P[0]), lambda P, out: np.cos(P[0])),
     "cos": Rule(lambda P: np.cos(P[0]), lambda P, out: -np.sin(P[0])),
-    "tanh": Rule(lambda P: np.tanh(P[0]), lambda P, out: 1.0 - out * out),
-    "sigmoid": Rule(lambda P: _sigmoid(P[0]), lambda P, out: out * (1.0 - out)),
+    "tanh": Rule(lambda P: np.tanh(P[0]), lambda P, out: _tanh_local_grads(P[0], out)),
+    "sigmoid": Rule(lambda P: _sigmoid(P[0]), lambda P, out: out * _sigmoid(-P[0])),  # y (1 - y), no cancellation
     "relu": Rule(lambda P: _where_positive(P[0], P[0], 0.0), lambda P, out: _where_positive(P[0], 1.0, 0.0)),
     "step": Rule(lambda P: _where_positive(P[0], 1.0, 0.0), lambda P, out: 0.0),
     # leaky_relu(x, s) = x for x > 0, s x otherwise; derivatives (1, 0) or (s, x)
     "leaky_relu": Rule(lambda P: _where_positive(P[0], P[0], P[1] * P[0]),
                        lambda P, out: np.stack((_where_positive(P[0], 1.0, P[1]),
                                                 _where_positive(P[0], 0.0, P[0])))),
-    # elu(x, a) = x for x > 0, a (e^x - 1) otherwise; derivatives (1, 0) or (out + a, e^x - 1)
+    # elu(x, a) = x for x > 0, a (e^x - 1) otherwise; derivatives (1, 0) or (a e^x, e^x - 1)
     "elu": Rule(lambda P: _where_positive(P[0], P[0], P[1] * np.expm1(P[0])),
-                lambda P, out: np.stack((_where_positive(P[0], 1.0, out + P[1]),
-                                         _where_positive(P[0], 0.0, np.exp(P[0]) - 1.0)))),
+                lambda P, out: np.stack((_where_positive(P[0], 1.0, P[1] * np.exp(P[0])),
+                                         _where_positive(P[0], 0.0, np.expm1(P[0]))))),
     "softplus": Rule(lambda P: _softplus(P[0]), lambda P, out: _sigmoid(P[0])),
-    # silu(x, b) = x s with s = sigmoid(b x); derivatives (s + b x s (1 - s), x^2 s (1 - s))
+    # silu(x, b) = x s with s = sigmoid(b x); derivatives (s + b x s (1 - s), x^2 s (1 - s)), 1 - s = sigmoid(-b x)
     "silu": Rule(lambda P: P[0] * _sigmoid(P[1] * P[0]), lambda P, out: _silu_local_grads(P[0], P[1])),
     # mish(x) = x t with t = tanh(softplus(x)); derivative t + x sigmoid(x) (1 - t^2)
     "mish": Rule(lambda P: P[0] * np.tanh(_softplus(P[0])), lambda P, out: _mish_local_grads(P[0])),
@@ -114,8 +115,13 @@ RULES: dict[str, Rule] = {
 
 def _silu_local_grads(x, b):
     s = _sigmoid(b * x)
-    ds = s * (1.0 - s)
-    return np.stack((s + b * x * ds, x * x * ds))
+    xds = x * s * _sigmoid(-(b * x))
+    return np.stack((s + b * xds, x * xds))
+
+
+def _tanh_local_grads(x, t):  # 1 - t^2, as 4 e^-2|x| / (1 + e^-2|x|)^2 for |x| > 0.5 (no cancellation)
+    e = np.exp(-2.0 * np.abs(x))
+    return np.where(np.abs(x) > 0.5, 4.0 * e / (1.0 + e) ** 2, 1.0 - t * t)
 
 
 def _mish_local_grads(x):
