@@ -14,10 +14,11 @@ import math
 import numbers
 import os
 import sys
+from types import FrameType
 from typing import Any, Callable, NoReturn
 
 from ._modes import AutogradError, Modes
-from ._ops import Op, _op
+from ._ops import Op, _op, no_forward
 
 # Frames in these folders are the library's own; a node's creation site is the first frame outside them.
 _AUTOGRAD = os.path.dirname(os.path.abspath(__file__))
@@ -90,7 +91,7 @@ def argument_count(f: Callable, n: int, where: str) -> None:
 
 def user_site() -> tuple[str, int]:
     """(file, line) of the innermost frame of the caller's stack that is not inside autograd/ or nn/."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY):
         frame = frame.f_back
     if frame is None:
@@ -284,7 +285,7 @@ def check_user_node(node, parents: Any, local_grads: Any, op: Any, label: Any,
             raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
     if all(isinstance(g, Node) for g in local_grads):
         symbolic = tuple(local_grads)
-        op = _op(op, None, lambda *args: symbolic, "a custom operation with Value local derivatives")
+        op = _op(op, no_forward, lambda *args: symbolic, "a custom operation with Value local derivatives")
     numeric = tuple(g.data if isinstance(g, Node) else float(g) for g in local_grads)
     from_parents = any(p.requires_grad for p in parents)
     if requires_grad and not from_parents:

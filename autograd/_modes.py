@@ -23,6 +23,3 @@ class Modes:
     # How many threads are inside `no_grad()` now: while 0 (the usual case) the operations look no further;
     # otherwise they ask whether their own thread is one of them (no_grad() is per thread, as in PyTorch).
     no_grad_threads = 0
-    # Set by detect_anomaly() to `autograd.anomaly.check_nodes`: backward checks its graph for stale nodes
-    # (a hook, so that the engine need not import the module that imports it).
-    check_graph = None

@@ -49,6 +49,11 @@ def _op(name: str, forward: Callable[..., float], derivative: Callable[..., tupl
     return op
 
 
+def no_forward(*args: float) -> float:
+    """The forward function of a user's custom operation: unknown (only its local derivatives are given)."""
+    raise TypeError("the forward function of a custom operation is unknown")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Functions of a float, a Value or a Dual (the rules below are written with them; also public: autograd.exp).
 

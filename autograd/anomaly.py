@@ -26,7 +26,8 @@ from typing import Iterator
 
 from ._errors import AnomalyWarning, about, expression, ieee_local_grads, ieee_result
 from ._modes import AutogradError, Modes
-from ._ops import Op
+from ._ops import Op, no_forward
+from . import engine
 from .engine import Value, topological_order
 
 __all__ = ["AnomalyWarning", "check_graph", "check_nodes", "detect_anomaly", "ieee_floats"]
@@ -45,12 +46,12 @@ def detect_anomaly() -> Iterator[None]:
             loss = model_loss()
             loss.backward()
     """
-    saved = Modes.anomaly, Modes.ieee, Modes.check_graph
-    Modes.anomaly, Modes.ieee, Modes.check_graph = True, False, check_nodes
+    saved = Modes.anomaly, Modes.ieee, engine._check_graph
+    Modes.anomaly, Modes.ieee, engine._check_graph = True, False, check_nodes
     try:
         yield
     finally:
-        Modes.anomaly, Modes.ieee, Modes.check_graph = saved
+        Modes.anomaly, Modes.ieee, engine._check_graph = saved
         if not Modes.anomaly:
             Modes.sites.clear()
 
@@ -79,7 +80,7 @@ def _same(a: float, b: float) -> bool:
 def _staleness(node: Value) -> str | None:
     """What no longer matches in `node` (its value, or a local derivative) when its operation is recomputed
     from its parents' `.data`, or None. Leaves and custom operations cannot be recomputed: None."""
-    if not node.parents or not isinstance(node.op, Op) or node.op.forward is None:
+    if not node.parents or not isinstance(node.op, Op) or node.op.forward is no_forward:
         return None
     xs = [p.data for p in node.parents]
     out = ieee_result(node.op, xs)  # the ordinary result wherever there is one

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Sequence, Union, final
+from typing import Any, Callable, Iterable, Iterator, Literal, Sequence, Union, final, overload
 
 from . import _errors
 from ._modes import AutogradError, Modes
@@ -36,6 +36,8 @@ Operand = Union["Value", float]  # what an operator accepts besides a Value: an 
 
 # Set by `autograd.compiled`: called as _compare_hook(self, other, "<", result) by every comparison of a Value.
 _compare_hook: Callable[[Value, Any, str, bool], None] | None = None
+# Set by `autograd.anomaly.detect_anomaly()` while it is on: checks the graph for stale nodes before a walk.
+_check_graph: Callable[[list[Value]], object] | None = None
 
 
 @final
@@ -79,7 +81,8 @@ class Value:
             self, data, parents, local_grads, op, label, requires_grad)
         self.data = data
         self.grad: Any = 0.0  # a float, or a Value after backward(create_graph=True)
-        self._first = self._second = None
+        self._first: Value | None = None
+        self._second: Value | None = None
         self._many = parents
         self.local_grads = local_grads
         self.op = op
@@ -521,8 +524,8 @@ def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
     if not root.requires_grad:
         raise _errors.constant_root(root)
     order = topological_order(root)
-    if Modes.anomaly:
-        Modes.check_graph(order)  # a .data changed after use would make the recorded local derivatives stale
+    if Modes.anomaly and _check_graph is not None:
+        _check_graph(order)  # a .data changed after use would make the recorded local derivatives stale
     for node in order:
         node._grad = 0.0
     root._grad = Value(1.0, requires_grad=False) if create_graph else 1.0
@@ -576,6 +579,18 @@ def _symbolic_local_grads(node: Value) -> tuple:
     return local_grads
 
 
+@overload
+def grad(output: Value, inputs: Value, create_graph: Literal[False] = False) -> float: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[False] = False) -> list[float]: ...
+@overload
+def grad(output: Value, inputs: Value, create_graph: Literal[True]) -> Value: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+@overload
+def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False) -> Any: ...
+
+
 def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False) -> Any:
     """d output / d input for each input, leaving every `.grad` untouched.
 
@@ -590,19 +605,19 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     if not isinstance(output, Value):
         raise TypeError(f"grad(): the output must be a Value, got {output!r}")
     single = isinstance(inputs, Value)
-    inputs = [inputs] if single else _errors.sequence(inputs, "grad(): inputs")
-    for x in inputs:
+    xs: list[Value] = [inputs] if isinstance(inputs, Value) else _errors.sequence(inputs, "grad(): inputs")
+    for x in xs:
         if not isinstance(x, Value):
             raise TypeError(f"grad(): inputs must be Values, got {x!r}")
         if not x.requires_grad:
             raise _errors.constant_input(x)
     with _walking():
-        for x in inputs:
+        for x in xs:
             x._grad = 0.0  # an input that output does not depend on is not visited
         if output.requires_grad:
             _check_gradients(backpropagate(output, create_graph), into_grad=False)
         zero = Value(0.0, requires_grad=False)
-        result = [zero if create_graph and type(x._grad) is float else x._grad for x in inputs]
+        result = [zero if create_graph and type(x._grad) is float else x._grad for x in xs]
     return result[0] if single else result
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, final
 
 from . import _ops, engine
 from ._errors import is_real, number_list, real_number, sequence
@@ -93,6 +93,7 @@ def record_backward_sweep(root: Value) -> None:
         count.chain_rule_products += edges
 
 
+@final
 class Dual:
     """A dual number: a value and its derivative along one direction, for forward-mode differentiation.
 
@@ -109,7 +110,7 @@ class Dual:
     __slots__ = ("primal", "tangent")
     __array_ufunc__ = None  # numpy defers to our reflected operators
 
-    def __init__(self, primal, tangent=0.0):
+    def __init__(self, primal: float, tangent: float = 0.0):
         self.primal = real_number(primal, "Dual(): primal")
         self.tangent = real_number(tangent, "Dual(): tangent")
 
@@ -120,24 +121,24 @@ class Dual:
         return self.primal
 
     # Comparisons look at the primal and return a bool, as Value's do.
-    def __lt__(self, other): return self.primal < _primal(other)
-    def __le__(self, other): return self.primal <= _primal(other)
-    def __gt__(self, other): return self.primal > _primal(other)
-    def __ge__(self, other): return self.primal >= _primal(other)
+    def __lt__(self, other: Dual | float) -> bool: return self.primal < _primal(other)
+    def __le__(self, other: Dual | float) -> bool: return self.primal <= _primal(other)
+    def __gt__(self, other: Dual | float) -> bool: return self.primal > _primal(other)
+    def __ge__(self, other: Dual | float) -> bool: return self.primal >= _primal(other)
 
     # Arithmetic: the same operations as Value's, from the engine's table; reflected ones swap the operands.
-    def __add__(self, other): return _apply(_ops.ADD, self, other)
-    def __radd__(self, other): return _apply(_ops.ADD, other, self)
-    def __sub__(self, other): return _apply(_ops.SUB, self, other)
-    def __rsub__(self, other): return _apply(_ops.SUB, other, self)
-    def __mul__(self, other): return _apply(_ops.MUL, self, other)
-    def __rmul__(self, other): return _apply(_ops.MUL, other, self)
-    def __truediv__(self, other): return _apply(_ops.DIV, self, other)
-    def __rtruediv__(self, other): return _apply(_ops.DIV, other, self)
-    def __pow__(self, other): return _apply(_ops.POW, self, other)
-    def __rpow__(self, other): return _apply(_ops.POW, other, self)
-    def __neg__(self): return _apply(_ops.NEG, self)
-    def __abs__(self): return _apply(_ops.ABS, self)
+    def __add__(self, other: Dual | float) -> Dual: return _apply(_ops.ADD, self, other)
+    def __radd__(self, other: Dual | float) -> Dual: return _apply(_ops.ADD, other, self)
+    def __sub__(self, other: Dual | float) -> Dual: return _apply(_ops.SUB, self, other)
+    def __rsub__(self, other: Dual | float) -> Dual: return _apply(_ops.SUB, other, self)
+    def __mul__(self, other: Dual | float) -> Dual: return _apply(_ops.MUL, self, other)
+    def __rmul__(self, other: Dual | float) -> Dual: return _apply(_ops.MUL, other, self)
+    def __truediv__(self, other: Dual | float) -> Dual: return _apply(_ops.DIV, self, other)
+    def __rtruediv__(self, other: Dual | float) -> Dual: return _apply(_ops.DIV, other, self)
+    def __pow__(self, other: Dual | float) -> Dual: return _apply(_ops.POW, self, other)
+    def __rpow__(self, other: Dual | float) -> Dual: return _apply(_ops.POW, other, self)
+    def __neg__(self) -> Dual: return _apply(_ops.NEG, self)
+    def __abs__(self) -> Dual: return _apply(_ops.ABS, self)
 
     def exp(self) -> Dual: return _apply(_ops.EXP, self)
     def log(self) -> Dual: return _apply(_ops.LOG, self)
@@ -150,9 +151,9 @@ class Dual:
     def step(self) -> Dual: return _apply(_ops.STEP, self)
     def softplus(self) -> Dual: return _apply(_ops.SOFTPLUS, self)
     def mish(self) -> Dual: return _apply(_ops.MISH, self)
-    def leaky_relu(self, slope=0.01) -> Dual: return _apply(_ops.LEAKY_RELU, self, slope)
-    def elu(self, alpha=1.0) -> Dual: return _apply(_ops.ELU, self, alpha)
-    def silu(self, beta=1.0) -> Dual: return _apply(_ops.SILU, self, beta)
+    def leaky_relu(self, slope: Dual | float = 0.01) -> Dual: return _apply(_ops.LEAKY_RELU, self, slope)
+    def elu(self, alpha: Dual | float = 1.0) -> Dual: return _apply(_ops.ELU, self, alpha)
+    def silu(self, beta: Dual | float = 1.0) -> Dual: return _apply(_ops.SILU, self, beta)
     swish = silu
 
 
@@ -160,8 +161,9 @@ class Dual:
 for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
               "__pow__", "__rpow__", "__neg__", "__abs__", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid",
               "relu", "step", "softplus", "mish", "leaky_relu", "elu", "silu"):
-    getattr(Dual, _name).__doc__ = (f"{getattr(Value, _name).__doc__.rstrip().replace('self', 'x')}\n\nOn dual numbers: "
-                                    "the value from the primals, and tangent(out) = sum_i d out/d x_i * tangent(x_i).")
+    _doc = (getattr(Value, _name).__doc__ or "").rstrip().replace("self", "x")
+    getattr(Dual, _name).__doc__ = (f"{_doc}\n\nOn dual numbers: the value from the primals, and "
+                                    "tangent(out) = sum_i d out/d x_i * tangent(x_i).")
 for _name in ("__lt__", "__le__", "__gt__", "__ge__"):
     getattr(Dual, _name).__doc__ = getattr(Value, _name).__doc__.replace("self.data", "self.primal")
 
@@ -186,7 +188,7 @@ def _primal(x) -> float:
     return x.primal if isinstance(x, Dual) else x
 
 
-def _apply(op: Op, *operands):
+def _apply(op: Op, *operands: Any) -> Any:
     """One operation on dual numbers (and plain numbers, whose tangent is 0): the forward chain rule."""
     if not all(isinstance(x, Dual) or is_real(x) for x in operands):
         return NotImplemented  # Python then raises TypeError (or tries the other operand's method)

@@ -109,7 +109,7 @@ def _scalar_output(f: Callable, xs: list[Value], where: str) -> Value:
     if isinstance(y, Value):
         return y
     if isinstance(y, numbers.Real) and not isinstance(y, bool):  # f ignored its inputs: a constant
-        return Value(y, requires_grad=False)
+        return Value(float(y), requires_grad=False)
     name = getattr(f, "__name__", repr(f))
     hint = " (for several outputs use jacobian())" if isinstance(y, (list, tuple)) else ""
     raise TypeError(f"{where}: {name} returned {y!r}; it must return one Value{hint}")
@@ -119,7 +119,7 @@ def _output_list(result, f: Callable, kind: type, kind_name: str) -> list:
     outputs = list(result) if isinstance(result, (list, tuple)) else [result]
     for i, y in enumerate(outputs):
         if isinstance(y, numbers.Real) and not isinstance(y, bool):  # an output that ignores the inputs
-            outputs[i] = kind(y) if kind is forward.Dual else Value(y, requires_grad=False)
+            outputs[i] = kind(float(y)) if kind is forward.Dual else Value(float(y), requires_grad=False)
         elif not isinstance(y, kind):
             name = getattr(f, "__name__", repr(f))
             raise TypeError(f"jacobian(): {name} returned {y!r} as output {i}; it must return {kind_name} "
