@@ -114,7 +114,7 @@ class CompiledStep:
     def schedule(self) -> Schedule:
         """The recorded plan: level by level, the groups of nodes computed together (one numpy call each)."""
         if self.engine_only:
-            raise RuntimeError("schedule(): this step runs through the engine (see the warning given when recording)")
+            raise RuntimeError("schedule(): this step runs through the engine (see the warning of its recording)")
         if self._replay is None:
             raise RuntimeError("schedule(): nothing recorded yet; call the step once first")
         return self._replay.schedule
@@ -322,8 +322,8 @@ class _Replay:
         operations = dict(zip(map(id, operations), operations)).values()  # each once (an Op is a str: by id)
         custom = sorted(str(op) or "(no name)" for op in operations if not _built_in(op, ARITY))
         if custom:
-            raise _EngineOnly(f"the custom operation {', '.join(map(repr, custom))}, whose local "
-                                   "derivatives are numbers that cannot be recomputed")
+            raise _EngineOnly(f"the custom operation {', '.join(map(repr, custom))}, whose local derivatives "
+                              "are numbers that cannot be recomputed")
         if any(map(_hooks, nodes)):
             raise _EngineOnly("gradient hooks (register_hook), which the replay would not call")
         ops = list(map(str, map(_op, nodes)))
@@ -406,10 +406,14 @@ class _Replay:
         import numpy as np
 
         leaves = self.leaves
-        if hasattr(sys, "getrefcount"):  # CPython: 2 = the list `leaves` + getrefcount's own argument
-            read = [i for i in range(len(leaves)) if leaves[i].requires_grad or sys.getrefcount(leaves[i]) > 2]
+        if hasattr(sys, "getrefcount"):  # (CPython) the count of an object held only by a list, read the same way:
+            alone = [object()]
+            only_ours = sys.getrefcount(alone[0])
+            read = [i for i in range(len(leaves))
+                    if leaves[i].requires_grad or sys.getrefcount(leaves[i]) > only_ours]
             self.read_slots = np.array(read, dtype=np.intp)
         self.read_leaves = [leaves[i] for i in self.read_slots.tolist()]
+        self.read_constants = [leaf for leaf in self.read_leaves if not leaf.requires_grad]
 
     @staticmethod
     def _guards(guards: list, find: Callable, slot) -> list:
@@ -437,6 +441,8 @@ class _Replay:
         (before any .grad changes) when the engine must decide."""
         import numpy as np
 
+        if not all(map(_requires_grad, self.grad_leaves)) or any(map(_requires_grad, self.read_constants)):
+            raise _GuardFailed("a leaf's requires_grad was changed since the recording")
         if self.hooks_possible and any(map(_hooks, self.grad_leaves)):  # a hook registered since the recording
             raise _UseEngine
         values = self.values
@@ -491,6 +497,7 @@ _data = operator.attrgetter("data")
 _grad = operator.attrgetter("grad")
 _parents = operator.attrgetter("parents")
 _op = operator.attrgetter("op")
+_requires_grad = operator.attrgetter("requires_grad")
 
 
 # The functions given to node.register_hook(), if any (an engine without gradient hooks has none).

@@ -267,6 +267,16 @@ def test_guards_on_values_the_root_does_not_use():
     assert step.recordings == 2
 
 
+def test_a_leaf_whose_requires_grad_changes_is_recorded_again():
+    w, x = Value(2.0), Value(3.0, requires_grad=False)
+    step = compiled(lambda: w * x)
+    step()
+    w.requires_grad, x.requires_grad, w.grad = False, True, 0.0  # freeze w, learn x
+    with pytest.warns(UserWarning, match="requires_grad was changed"):
+        step()
+    assert (w.grad, x.grad) == (0.0, 2.0) and step.recordings == 2
+
+
 def test_a_custom_operation_runs_through_the_engine_with_one_warning():
     x = Value(0.3)
 
