@@ -196,6 +196,9 @@ class Schedule:
 
     @property
     def levels(self) -> int:
+        """The number of levels above the leaves' level 0: the highest level of any group. A node sits one
+        level above its highest parent, so this is the length of the longest chain of operations from a
+        leaf to a recorded node (0 when no group was recorded)."""
         return max((g.level for g in self.groups), default=0)
 
     def __str__(self) -> str:

@@ -118,6 +118,8 @@ class Dual:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
 
     def __float__(self) -> float:
+        """float(d) = d.primal: the value alone; the tangent (the derivative) is dropped, so the number has
+        left forward mode (as float(v) = v.data for a `Value`)."""
         return self.primal
 
     # Comparisons look at the primal and return a bool, as Value's do.

@@ -61,6 +61,8 @@ class Verdict:
         self.message = message
 
     def __bool__(self) -> bool:
+        """bool(verdict) is True only for a right answer: False for a wrong one and for a question not
+        answered yet (`right` is None), so `assert check(...)` fails until the answer is right."""
         return bool(self.right)
 
     def __repr__(self) -> str:
