@@ -177,6 +177,8 @@ class Picture:
         return self._rendered[format]
 
     def summary(self) -> str:
+        """One line: what drew the picture, its counts (values, operations, edges, root) and, once rendered,
+        its size in CSS pixels and whether it was turned top to bottom or shrunk to fit the column."""
         text = f"{self.what}: {self.counts}"
         if self.width is None:
             return text

@@ -67,6 +67,9 @@ class BackwardFrame:
         return running
 
     def lines(self) -> list[str]:
+        """The step as lines of text: first "step k of n: <node> has its complete gradient d<root>/d<node> =
+        ...", then one line per numbered edge, "(i) <parent>.grad += local derivative * the node's gradient =
+        what is added  ->  <parent>.grad = the new running sum" (the chain rule, one edge at a time)."""
         steps = self._steps
         num = partial(number, precision=steps.precision)
         op = f" (op {self.node.op})" if self.node.op else ""
@@ -81,6 +84,7 @@ class BackwardFrame:
 
     @property
     def text(self) -> str:
+        """The step as one string: `lines()` joined by newlines (what `print(frame)` shows)."""
         return "\n".join(self.lines())
 
     def __str__(self) -> str:
@@ -88,6 +92,9 @@ class BackwardFrame:
 
     @property
     def graph(self) -> Picture:
+        """The frame's picture: the whole graph at the positions shared by every frame, this node and the
+        edges to its parents in blue, each edge numbered as in `text`, every gradient computed so far
+        ("—" where none has arrived yet), and the text of the step below the graph."""
         return self._steps._frame_picture(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
