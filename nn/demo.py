@@ -1,4 +1,4 @@
-"""The main demo: `python -m nn.demo [--out DIR] [--steps N]`.
+"""The main demo: `python -m nn.demo [--out DIR] [--steps N]`, or the installed command `backprop-lab-demo`.
 
 1. Reproduces the worked example of the compilation of articles (file 002) and prints every number it
    publishes beside the exact value, with a verdict (see `nn.examples`), then the second step with momentum.
@@ -70,15 +70,22 @@ def write_pictures(out_dir: str) -> list[str]:
     loss.backward()
     pictures = {"worked_example_graph.svg": draw_graph(loss, group=model),
                 "worked_example_network.svg": draw_network(model, root=loss, article_delta=True)}
-    paths = []
-    for name, picture in pictures.items():
-        paths.append(render(picture, os.path.join(out_dir, name)))
-        print(f"Wrote {paths[-1]}")
+    paths = [render(picture, os.path.join(out_dir, name)) for name, picture in pictures.items()]
     paths.append(backward_steps(loss).to_html(os.path.join(out_dir, "worked_example_backward.html")))
-    print(f"Backward step by step, a page to open in a browser (previous / next / play): {paths[-1]}")
+    for path in paths:
+        print(f"Wrote {path}")
+    print("(Open worked_example_backward.html in a browser to play backward step by step: previous / next / "
+          "play.)")
     print("(The network picture shows each neuron's dE/dz, the lecture note's delta (eq 14), and -dE/dz, the "
           "article's delta; the article prints delta3 = -0.0087, which has the wrong sign.)")
     return paths
+
+
+def _program_name() -> str:
+    """The name in the usage line: the installed command (`backprop-lab-demo`) when started by it, else
+    `python -m nn.demo`."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return name if name.startswith("backprop-lab-demo") else "python -m nn.demo"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     Arguments:
         argv: the command-line arguments (default: sys.argv[1:]): `--out DIR`, `--steps N`.
     """
-    parser = argparse.ArgumentParser(prog="python -m nn.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=_program_name(), description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="demo_output", help="folder for the pictures (default: demo_output)")
     parser.add_argument("--steps", type=int, default=18, help="training steps after the first two (default: 18)")
     args = parser.parse_args(argv)

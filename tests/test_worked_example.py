@@ -253,14 +253,33 @@ def test_demo_runs_and_the_loss_falls(tmp_path):
         pictures_possible = False
     written = re.findall(r"^Wrote (.+)$", out, re.MULTILINE)
     if pictures_possible:
-        assert sorted(os.path.basename(path) for path in written) == ["worked_example_graph.svg",
+        assert sorted(os.path.basename(path) for path in written) == ["worked_example_backward.html",
+                                                                      "worked_example_graph.svg",
                                                                       "worked_example_network.svg"]
         for path in written:
             assert os.path.dirname(path) == str(tmp_path / "pictures")
             with open(path) as f:
                 assert "<svg" in f.read()
+        with open(tmp_path / "pictures" / "worked_example_backward.html") as f:
+            page = f.read()
+        # Self-contained: its script inline, nothing fetched (the only URLs are SVG namespaces, never loaded).
+        assert page.startswith("<!DOCTYPE html>") and "<script>" in page
+        assert not re.search(r"<script[^>]*\bsrc\s*=", page)
+        assert not re.search(r"\b(src|href)\s*=\s*[\"']?(https?:)?//", page)
+        assert not re.search(r"@import|url\(\s*[\"']?(https?:)?//", page)
+        assert page.count("<svg") > 1  # the frames' pictures, inline
     else:
         assert "Pictures skipped" in out and not written
+
+
+def test_demo_usage_names_the_command_that_started_it():
+    module = subprocess.run([sys.executable, "-m", "nn.demo", "--help"], capture_output=True, text=True, check=True)
+    assert module.stdout.startswith("usage: python -m nn.demo ")
+    command = shutil.which("backprop-lab-demo", path=os.path.dirname(sys.executable))
+    if command is None:
+        pytest.skip("the package's command is not installed next to this interpreter")
+    installed = subprocess.run([command, "--help"], capture_output=True, text=True, check=True)
+    assert installed.stdout.startswith("usage: backprop-lab-demo ")
 
 
 def test_demo_rejects_negative_steps(capsys):
