@@ -4,7 +4,8 @@
     print(steps)              # every step as text
     steps[0].graph            # one frame's picture
     steps.to_html("steps.html")   # one self-contained page with previous / next / play buttons
-    steps                     # in a notebook: the same player; where scripts cannot run, every frame
+    steps                     # in a notebook: the same player; where scripts cannot run, an animated
+                              # picture of every step and their text
 
 The graph is laid out once (by `dot`), and every frame is drawn at the same positions (by `neato -n2`), so
 nothing moves from one frame to the next; only the colours, the gradients and the numbered edges change.
@@ -16,6 +17,7 @@ import base64
 import hashlib
 import html
 import io
+import json
 import os
 import textwrap
 from collections.abc import Sequence
@@ -109,7 +111,7 @@ class BackwardSteps(Sequence):
     A sequence of `BackwardFrame`s (a slice, `steps[:5]`, is a `BackwardSteps` of those frames, numbered as
     in the whole). `print(steps)` gives every step as text; `save(folder)` writes numbered pictures;
     `to_html(path)` writes one page that plays them; in a notebook the same player shows, and where scripts
-    cannot run (an untrusted notebook, a code host) every frame shows, one under the other.
+    cannot run (an untrusted notebook, a code host) an animated PNG of every step and every step's text.
     """
 
     def __init__(self, drawing: Drawing, precision: int, rankdir: str | None, frames: list[BackwardFrame] | None,
@@ -122,6 +124,7 @@ class BackwardSteps(Sequence):
         self.all_frames: list[BackwardFrame] = frames if frames is not None else []
         self.frames = self.all_frames
         self._shared = shared if shared is not None else {}  # the layout, computed once for every slice
+        self._memo: dict = {}  # this sequence's animated PNG, made once
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -204,25 +207,38 @@ class BackwardSteps(Sequence):
 
     # The player.
     def html(self) -> str:
-        """The player as an HTML fragment: every frame as an inline SVG with its text; a script hides all but
-        one and adds buttons "previous", "next", "play" and the readout "step k of n". Without scripts every
-        frame shows, one under the other. Nothing is loaded from the network."""
-        figures = []
+        """The player as an HTML fragment, nothing loaded from the network.
+
+        What shows without scripts (an untrusted notebook, whose HTML is sanitized; a code host): the animated
+        PNG of every step (`animated_png`; without Pillow, each frame's PNG one under the other) and every step
+        as text, under "every step as text". With scripts (a trusted notebook, an HTML export, `to_html`), a
+        script replaces those by the player: buttons "previous", "next", "play", the readout "step k of n",
+        the step's text, and the frame as SVG, in a box that scrolls to keep the active node in view.
+        """
+        frames = []
         for frame in self.frames:
             svg = frame.graph.pipe("svg").decode()
-            svg = svg[svg.index("<svg"):]  # without the XML prolog and doctype: inline in HTML
-            figures.append(
-                f'<figure class="bp-frame" data-step="{frame.index + 1}" data-node="{html.escape(frame.name)}" '
-                f'style="margin:0 0 12px 0"><figcaption><pre style="margin:0">{html.escape(frame.text)}</pre>'
-                f'</figcaption>{svg}</figure>')
-        ident = "bp-" + hashlib.sha1("".join(figures).encode()).hexdigest()[:12]
-        return (f'<div class="bp-player" id="{ident}" data-total="{len(self.all_frames)}" style="overflow-x:auto;max-width:100%">'
-                f'<div class="bp-controls" hidden style="margin-bottom:6px">'
-                f'<button type="button" class="bp-previous" aria-label="previous step">&#9664; previous</button> '
-                f'<button type="button" class="bp-next" aria-label="next step">next &#9654;</button> '
-                f'<button type="button" class="bp-play" aria-label="play the steps">play</button> '
-                f'<span class="bp-status" aria-live="polite"></span></div>'
-                f'{"".join(figures)}<script>{_PLAYER_SCRIPT.replace("@ID@", ident)}</script></div>')
+            frames.append({"step": frame.index + 1, "node": frame.name, "text": frame.text,
+                           "svg": svg[svg.index("<svg"):]})  # without the XML prolog: inline in HTML
+        data = json.dumps({"total": len(self.all_frames), "frames": frames}).replace("</", "<\\/")
+        ident = "bp-" + hashlib.sha1(data.encode()).hexdigest()[:12]
+        return (f'<div class="bp-player" id="{ident}" style="max-width:100%">{self._static_html()}'
+                f'<script type="application/json" class="bp-frames">{data}</script>'
+                f'<script>{_PLAYER_SCRIPT.replace("@ID@", ident)}</script></div>')
+
+    def _static_html(self) -> str:
+        """What the player shows where scripts do not run: tags and attributes that notebook sanitizers keep
+        (JupyterLab's keeps <img> with a data: URI, <details>, <pre>, but no <svg>, <script> or data-*)."""
+        animation = self.animated_png()
+        images = [animation] if animation is not None else [frame.graph.pipe("png") for frame in self.frames]
+        shown = (f"steps {self.frames[0].index + 1} to {self.frames[-1].index + 1} of {len(self.all_frames)}"
+                 if self.frames else "no steps")
+        alt = html.escape(f"backward through {self.root_name}, {shown}"
+                          + (", one frame per step, 1.5 s each" if animation is not None else ""))
+        tags = "".join(f'<img src="data:image/png;base64,{base64.b64encode(image).decode("ascii")}" alt="{alt}" '
+                       f'style="max-width:100%;height:auto;display:block;margin-bottom:6px">' for image in images)
+        return (f'<div class="bp-static">{tags}<details><summary>every step as text</summary>'
+                f'<pre>{html.escape(str(self))}</pre></details></div>')
 
     def to_html(self, path: str | os.PathLike) -> str:
         """Write the player as one self-contained HTML page (no network access: script and pictures inline),
@@ -236,32 +252,44 @@ class BackwardSteps(Sequence):
                 f'<body style="font-family:sans-serif">{self.html()}</body></html>\n')
         return write(page.encode(), path)
 
-    def filmstrip(self) -> bytes | None:
-        """Every frame as one animated PNG (one frame per step, 1.5 s each), for viewers that show images but
-        run no scripts; None without Pillow."""
+    def animated_png(self) -> bytes | None:
+        """Every frame as one animated PNG (one frame per step, 1.5 s each, in 64 colours), for viewers that
+        show images but run no scripts; None without Pillow or without frames."""
+        if "animation" in self._memo:
+            return self._memo["animation"]
         try:
             from PIL import Image
         except ImportError:
             return None
-        images = [Image.open(io.BytesIO(frame.graph.pipe("png"))).convert("RGB") for frame in self.frames]
-        if not images:
+        pngs = [frame.graph.pipe("png") for frame in self.frames]
+        if not pngs:
             return None
-        width, height = max(i.width for i in images), max(i.height for i in images)
-        canvas = [Image.new("RGB", (width, height), "white") for _ in images]
-        for blank, image in zip(canvas, images):
-            blank.paste(image, (0, 0))
+        sizes = [Image.open(io.BytesIO(png)).size for png in pngs]
+        width, height = max(w for w, _ in sizes), max(h for _, h in sizes)
+
+        def canvas(png: bytes) -> Image.Image:  # every frame on a white page of the same size
+            page = Image.new("RGB", (width, height), "white")
+            page.paste(Image.open(io.BytesIO(png)).convert("RGB"), (0, 0))
+            return page
+        sample = Image.new("RGB", (width // 4, (height // 4) * len(pngs)), "white")  # every frame's colours
+        for k, png in enumerate(pngs):
+            sample.paste(canvas(png).resize((width // 4, height // 4), Image.Resampling.NEAREST), (0, k * (height // 4)))
+        palette = sample.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+        images = [canvas(png).quantize(palette=palette, dither=Image.Dither.NONE) for png in pngs]
         out = io.BytesIO()
-        canvas[0].save(out, format="PNG", save_all=True, append_images=canvas[1:], duration=1500, loop=0)
-        return out.getvalue()
+        images[0].save(out, format="PNG", save_all=True, append_images=images[1:], duration=1500, loop=0,
+                       optimize=True)
+        self._memo["animation"] = out.getvalue()
+        return self._memo["animation"]
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         try:
             bundle = {"text/html": self.html()}
         except RuntimeError as e:  # no Graphviz
             return {"text/plain": f"{self!r}\n(not drawn: {e})\n{self}"}
-        strip = self.filmstrip()
-        if strip is not None:
-            bundle["image/png"] = base64.b64encode(strip).decode("ascii")
+        animation = self.animated_png()  # for viewers that show images but no HTML
+        if animation is not None:
+            bundle["image/png"] = base64.b64encode(animation).decode("ascii")
         bundle["text/plain"] = repr(self)
         return bundle
 
@@ -271,18 +299,51 @@ class BackwardSteps(Sequence):
         display(self)
 
 
+# Runs where scripts may run: builds the player from the frames in the JSON beside it and removes the static
+# pictures. The frames sit in a box at most 80% of the window high, scrolled so the active node is in view.
 _PLAYER_SCRIPT = """
-(function () {
-  var root = document.getElementById("@ID@");
-  if (!root || root.dataset.ready) return;
+(function start(script, tries) {
+  // the player's element: the script's parent, or by its id where the script runs elsewhere (classic Notebook)
+  var root = script && script.parentNode && script.parentNode.id === "@ID@" ? script.parentNode
+             : document.getElementById("@ID@");
+  if (!root) { if (tries < 50) setTimeout(function () { start(null, tries + 1); }, 100); return; }
+  if (root.dataset.ready) return;
   root.dataset.ready = "1";
-  var frames = root.querySelectorAll(".bp-frame"), k = 0, timer = null;
-  var status = root.querySelector(".bp-status"), play = root.querySelector(".bp-play");
+  var data = JSON.parse(root.querySelector(".bp-frames").textContent);
+  root.querySelector(".bp-static").remove();
+  root.insertAdjacentHTML("beforeend",
+    '<div class="bp-controls" style="margin-bottom:6px">' +
+    '<button type="button" class="bp-previous" aria-label="previous step">&#9664; previous</button> ' +
+    '<button type="button" class="bp-next" aria-label="next step">next &#9654;</button> ' +
+    '<button type="button" class="bp-play" aria-label="play the steps">play</button> ' +
+    '<span class="bp-status" aria-live="polite"></span></div>' +
+    '<pre class="bp-text" style="margin:0 0 6px 0;white-space:pre-wrap"></pre>' +
+    '<div class="bp-view" style="max-height:80vh;overflow:auto"></div>');
+  var view = root.querySelector(".bp-view"), status = root.querySelector(".bp-status");
+  var text = root.querySelector(".bp-text"), play = root.querySelector(".bp-play");
+  var frames = data.frames.map(function (f) {
+    var figure = document.createElement("figure");
+    figure.className = "bp-frame";
+    figure.style.margin = "0";
+    figure.innerHTML = f.svg;
+    view.appendChild(figure);
+    return figure;
+  });
+  var k = 0, timer = null;
+  function reveal() {  // scroll the box (never the page) so the active node is in view
+    var node = frames[k].querySelector("g.node.active");
+    if (!node) return;
+    var box = view.getBoundingClientRect(), r = node.getBoundingClientRect();
+    if (r.top < box.top || r.bottom > box.bottom) view.scrollTop += (r.top + r.bottom - box.top - box.bottom) / 2;
+    if (r.left < box.left || r.right > box.right) view.scrollLeft += (r.left + r.right - box.left - box.right) / 2;
+  }
   function show(i) {
     k = Math.max(0, Math.min(frames.length - 1, i));
     for (var j = 0; j < frames.length; j++) frames[j].style.display = j === k ? "" : "none";
-    status.textContent = "step " + frames[k].dataset.step + " of " + root.dataset.total;
-    root.dataset.current = frames[k].dataset.node;
+    status.textContent = "step " + data.frames[k].step + " of " + data.total;
+    text.textContent = data.frames[k].text;
+    root.dataset.current = data.frames[k].node;
+    reveal();
   }
   function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "play"; } }
   root.querySelector(".bp-previous").onclick = function () { stop(); show(k - 1); };
@@ -293,9 +354,8 @@ _PLAYER_SCRIPT = """
     play.textContent = "pause";
     timer = setInterval(function () { if (k >= frames.length - 1) stop(); else show(k + 1); }, 900);
   };
-  root.querySelector(".bp-controls").hidden = false;
-  show(0);
-})();
+  if (frames.length) show(0);
+})(document.currentScript, 0);
 """
 
 

@@ -83,6 +83,46 @@ def test_the_player_page_steps_through_backward(browser, tmp_path):
     assert shown[0] > 100 and shown[1] > 50 and shown[2]
 
 
+def _active_node_in_view(driver) -> list:
+    """The active node's box in the window (x, y, width, height), and whether it is inside the window."""
+    return driver.execute_script("""
+        const frame = [...document.querySelectorAll('.bp-frame')].find(f => f.offsetParent !== null);
+        const r = frame.querySelector('g.node.active').getBoundingClientRect();
+        return [[r.x, r.y, r.width, r.height],
+                r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth];
+    """)
+
+
+def test_the_player_keeps_the_active_node_in_view(browser, tmp_path):
+    x = Value(1.01, label="x")
+    y = x
+    for k in range(12):  # a chain drawn top to bottom: 25 nodes, about 2,000 px high in a 1,000 px window
+        y = y * 1.01
+        y.label = f"y{k + 1}"
+    steps = backward_steps(y, rankdir="TB")
+    browser.get(Path(steps.to_html(tmp_path / "chain.html")).as_uri())
+    height = browser.execute_script("return document.querySelector('.bp-frame svg').getBoundingClientRect().height")
+    assert height > 1.5 * browser.execute_script("return window.innerHeight")  # the frame is taller than the window
+    box, inside = _active_node_in_view(browser)
+    assert inside, box  # step 1: the root, at the bottom of the picture
+    for k in range(2, 6):
+        _button(browser, "next").click()
+        assert _state(browser)[0] == f"step {k} of 13"
+        box, inside = _active_node_in_view(browser)
+        assert inside, (k, box)
+    _button(browser, "play").click()
+    seen = set()
+    deadline = time.monotonic() + 20
+    while _state(browser)[0] != "step 13 of 13" and time.monotonic() < deadline:
+        box, inside = _active_node_in_view(browser)
+        assert inside, (_state(browser), box)
+        seen.add(_state(browser)[0])
+        time.sleep(0.3)
+    assert _state(browser) == ["step 13 of 13", 1, "x"] and len(seen) >= 5
+    assert _active_node_in_view(browser)[1]  # the leaf x, at the top of the picture
+    assert browser.execute_script("return window.scrollY") == 0  # the box scrolled, not the page
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_picture_of_the_notebook_export_loads_and_fits(browser, tmp_path, notebook):
     nbconvert = pytest.importorskip("nbconvert", reason="nbconvert is not installed (pip install nbconvert)")

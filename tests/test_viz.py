@@ -6,6 +6,10 @@ worked example of the source documents (seed 002), whose deltas are recomputed h
 rule in plain Python.
 """
 
+import base64
+import html
+import io
+import json
 import math
 import random
 import re
@@ -434,15 +438,26 @@ def test_backward_steps_text_and_display():
     bundle = steps._repr_mimebundle_()
     assert set(bundle) == {"text/html", "image/png", "text/plain"}
     page = bundle["text/html"]
-    assert page.count('<figure class="bp-frame"') == 2 and page.count("<svg") == 2
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing loaded from the network
+    frames = json.loads(re.search(r'<script type="application/json" class="bp-frames">(.*?)</script>', page,
+                                  re.S).group(1))  # for the script: the frames as SVG, with their text
+    assert frames["total"] == 2 and [f["step"] for f in frames["frames"]] == [1, 2]
+    assert [f["text"] for f in frames["frames"]] == [steps[0].text, steps[1].text]
+    assert all(f["svg"].startswith("<svg") for f in frames["frames"])
     for word in ("previous", "next", "play"):
         assert f'aria-label="{word}' in page
+    # Without scripts (a sanitizer drops <script> and <svg>): an animated PNG of every step, and the text.
+    static = re.search(r'<div class="bp-static">(.*?)</div>', page, re.S).group(1)
+    assert "<svg" not in static and "<script" not in static
+    assert html.escape(str(steps)) in static
+    (image,) = re.findall(r'<img src="data:image/png;base64,([^"]+)"', static)
+    assert image == bundle["image/png"]  # the same animation for viewers that show images but no HTML
     from PIL import Image
-    import base64
-    import io
-    strip = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
-    assert getattr(strip, "n_frames", 1) == 2  # every step, for viewers that run no script
+    animation = Image.open(io.BytesIO(base64.b64decode(image)))
+    assert animation.n_frames == 2  # every step
+    first = animation.convert("RGB").tobytes()
+    animation.seek(1)
+    assert animation.convert("RGB").tobytes() != first  # a different picture per step
     part = steps[1:]
     assert len(part) == 1 and part[0].text == steps[1].text
     assert repr(part).startswith("backward_steps: steps 2 to 2 of 2")
@@ -453,7 +468,6 @@ def test_pictures_display_as_png_and_svg_with_a_summary():
     nodes["L"].backward()
     bundle = draw_graph(nodes["L"])._repr_mimebundle_()
     assert set(bundle) == {"image/png", "image/svg+xml", "text/plain"}
-    import base64
     assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in bundle["image/svg+xml"]
     # 7 values (x y a b c s L) + the constants 2 and 3, 5 operations, 5 + 10 edges (by hand)
@@ -625,7 +639,6 @@ def test_pictures_fit_a_notebook_column(tmp_path):
     graph.pipe("png")
     assert graph.width <= 1100 and graph.rankdir == "TB"  # 4,700 px wide left to right
     from PIL import Image
-    import io
     assert Image.open(io.BytesIO(graph.pipe("png"))).width <= 1100  # the PNG has the same width
     assert "laid out top to bottom to fit" in graph.summary()
     x = Value(0.3, label="x")
