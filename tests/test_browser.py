@@ -63,7 +63,9 @@ def test_the_player_page_steps_through_backward(browser, tmp_path):
     a.label = "a"
     L = a.tanh()
     L.label = "L"
-    steps = backward_steps(L)  # by hand: L, a, x, y: 4 steps
+    steps = backward_steps(L)
+    names = [frame.name for frame in steps]
+    assert names[:2] == ["L", "a"] and sorted(names[2:]) == ["x", "y"]  # by hand: L, a, then the leaves
     page = steps.to_html(tmp_path / "steps.html")
     browser.get(Path(page).as_uri())
     assert _state(browser) == ["step 1 of 4", 1, "L"]
@@ -75,7 +77,7 @@ def test_the_player_page_steps_through_backward(browser, tmp_path):
     deadline = time.monotonic() + 15
     while _state(browser)[0] != "step 4 of 4" and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _state(browser) == ["step 4 of 4", 1, "y"]
+    assert _state(browser) == ["step 4 of 4", 1, names[3]]
     shown = browser.execute_script("""
         const svg = [...document.querySelectorAll('.bp-frame')].find(f => f.offsetParent !== null)
                     .querySelector('svg').getBoundingClientRect();
