@@ -2,13 +2,14 @@
 `chromium-driver`) driven by selenium, offline.
 
 1. The page written by `backward_steps(...).to_html(path)`: "next" shows "step 2 of n" and another highlighted
-   node, "previous" goes back, "play" runs to the last step.
+   node, "previous" goes back, "play" runs to the last step; in a frame taller than the window the active node
+   stays in view.
 2. The nbconvert HTML export of every notebook: every graph picture has loaded and fits the page.
+(The notebooks as JupyterLab shows them, untrusted: tests/test_jupyterlab.py.)
 
 Skipped, saying why, where Chromium, chromedriver or selenium is missing.
 """
 
-import shutil
 import time
 from pathlib import Path
 
@@ -16,28 +17,14 @@ import pytest
 
 from autograd import Value
 from autograd.viz import backward_steps
+from chromium import start
+from notebook_files import NOTEBOOKS
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-PAGE_WIDTH = 1280  # the browser window; a notebook's output column in it is about 1,160 px
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("Chromium or chromedriver is not installed (Debian: apt-get install chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--window-size={PAGE_WIDTH},1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-                 "--host-resolver-rules=MAP * ~NOTFOUND"):  # offline: no name resolves
-        options.add_argument(flag)
-    from selenium.webdriver.chrome.service import Service
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver = start(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
 

@@ -1,6 +1,7 @@
 """The pictures saved in the notebooks show wherever a notebook is read: every saved graph picture (an output
 with SVG, or the backward player) also carries `image/png` (which Jupyter shows untrusted, and code hosts
-show), no wider than a notebook column, and a text summary instead of an object's address.
+show), no wider than a notebook column, and a text summary instead of an object's address; the player's HTML
+shows, without its scripts, an <img> of every step (a sanitizer keeps that, and drops <svg> and <script>).
 
 This reads the saved notebooks: it passes once they have been executed and saved with the current library
 (`python notebooks/execute_all.py`).
@@ -15,8 +16,7 @@ import nbformat
 import pytest
 
 from autograd._picture import COLUMN_PX
-
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+from notebook_files import NOTEBOOKS
 
 
 def png_size(data: str) -> tuple[int, int]:
@@ -45,6 +45,13 @@ def test_saved_graph_pictures_have_a_png_that_fits(notebook):
         assert 0 < width <= COLUMN_PX, f"{where}: {width} px wide, more than a column ({COLUMN_PX} px)"
         text = "".join(data.get("text/plain", ""))
         assert not re.search(r"at 0x[0-9a-f]+", text), f"{where}: shows an object address: {text}"
+        page = "".join(data.get("text/html", ""))
+        if "bp-player" in page:  # what a notebook shows untrusted (sanitized HTML): the part before the scripts
+            static = page.split("<script", 1)[0]
+            assert "<svg" not in static, f"{where}: the player shows SVG without scripts (a sanitizer drops it)"
+            images = re.findall(r'<img src="data:image/png;base64,([^"]+)"', static)
+            assert images, f"{where}: the player shows no image without scripts"
+            assert all(0 < png_size(image)[0] <= COLUMN_PX for image in images), f"{where}: wider than a column"
 
 
 def test_the_notebooks_have_pictures():
