@@ -10,7 +10,7 @@ import math
 import numbers
 from typing import Iterable
 
-from autograd import AutogradError, Value, zero_grad
+from autograd import AutogradError, Value
 
 
 def _check_rate(name: str, x, where: str, upper: float | None = None, positive: bool = False) -> float:
@@ -54,11 +54,22 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Reset every parameter's `.grad` to 0 (gradients otherwise accumulate over backward calls)."""
-        zero_grad(self.params)
+        for p in self.params:  # checked once, at construction: every one is a leaf Value
+            p.grad = 0.0
+
+    # step() runs once per batch, so its checks are lean: the parameter list is checked once, at construction;
+    # the gradients' types in one pass (the slow loop below only when one is not a float, to say which); the
+    # new values' finiteness by their sum, which is finite only if every term is (and, when the sum overflows,
+    # by the slow loop). Measured by `python benchmarks/bench_optim.py --baseline 659d942` (the checks per
+    # parameter before): SGD.step() from 0.44-0.46 to 0.09 us per parameter, 4.5-5.3x faster, for 337 and
+    # 4,417 parameters; Adam.step() from 0.55-0.60 to 0.21 us, 2.5-2.9x.
 
     def _gradients(self) -> list[float]:
         """Every parameter's gradient, which must be a number: after `backward(create_graph=True)` it is a
         `Value` (a graph for higher derivatives), which an update must not silently turn into a number."""
+        grads = [p.grad for p in self.params]
+        if set(map(type, grads)) == {float}:  # as backward() leaves them
+            return grads
         where = f"{type(self).__name__}.step()"
         for p in self.params:
             if isinstance(p.grad, Value):
@@ -68,14 +79,15 @@ class Optimizer:
             if not isinstance(p.grad, numbers.Real) or isinstance(p.grad, bool):
                 raise TypeError(f"{where}: the gradient of {p.label or repr(p)} is {p.grad!r} "
                                 f"({type(p.grad).__name__}), not a number; backward() sets gradients")
-        return [float(p.grad) for p in self.params]
+        return [float(g) for g in grads]
 
     def _apply(self, new_values: list[float]) -> None:
         """Set every parameter's `.data` to its new value, or none of them if one is not finite."""
-        for p, value in zip(self.params, new_values):
-            if not math.isfinite(value):
-                raise AutogradError(f"{type(self).__name__}.step(): parameter {p.label or repr(p)} would become "
-                                    f"{value!r} (its gradient is {p.grad!r}); no parameter was changed")
+        if not math.isfinite(sum(new_values)):  # inf or nan in a term makes the sum inf or nan
+            for p, value in zip(self.params, new_values):
+                if not math.isfinite(value):
+                    raise AutogradError(f"{type(self).__name__}.step(): parameter {p.label or repr(p)} would "
+                                        f"become {value!r} (its gradient is {p.grad!r}); no parameter was changed")
         for p, value in zip(self.params, new_values):
             p.data = value
 
@@ -105,9 +117,13 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """w <- w + dw with dw = -lr dE/dw + momentum dw_prev, for every parameter."""
-        self.lr = _check_rate("lr", self.lr, "SGD.step()", positive=True)  # it may have been changed
-        changes = [-self.lr * g + self.momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
-                   for g, previous in zip(self._gradients(), self.changes)]
+        lr = self.lr = _check_rate("lr", self.lr, "SGD.step()", positive=True)  # it may have been changed
+        momentum = self.momentum
+        if momentum:
+            changes = [-lr * g + momentum * previous  # dw = -alpha dE/dw + gamma dw_prev
+                       for g, previous in zip(self._gradients(), self.changes)]
+        else:  # the same without adding 0 * dw_prev
+            changes = [-lr * g for g in self._gradients()]
         self._apply([p.data + change for p, change in zip(self.params, changes)])
         self.changes = changes
 
@@ -140,13 +156,15 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam update of every parameter."""
-        self.lr = _check_rate("lr", self.lr, "Adam.step()", positive=True)  # it may have been changed
+        lr = self.lr = _check_rate("lr", self.lr, "Adam.step()", positive=True)  # it may have been changed
         beta1, beta2 = self.betas
         t = self.t + 1
         grads = self._gradients()
-        m = [beta1 * m + (1.0 - beta1) * g for g, m in zip(grads, self.m)]
-        v = [beta2 * v + (1.0 - beta2) * g * g for g, v in zip(grads, self.v)]
+        rest1, rest2 = 1.0 - beta1, 1.0 - beta2
+        m = [beta1 * m + rest1 * g for g, m in zip(grads, self.m)]
+        v = [beta2 * v + rest2 * g * g for g, v in zip(grads, self.v)]
         correction1, correction2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t  # the averages start at 0
-        self._apply([p.data - self.lr * (m_k / correction1) / (math.sqrt(v_k / correction2) + self.eps)
+        eps, sqrt = self.eps, math.sqrt
+        self._apply([p.data - lr * (m_k / correction1) / (sqrt(v_k / correction2) + eps)
                      for p, m_k, v_k in zip(self.params, m, v)])
         self.m, self.v, self.t = m, v, t

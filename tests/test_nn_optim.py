@@ -146,3 +146,35 @@ def test_a_value_gradient_from_create_graph_is_refused(make):
     with pytest.raises(TypeError, match=r"gradient of w is a Value .*create_graph"):
         optimizer.step()
     assert w.data == 2.0
+
+
+@pytest.mark.parametrize("make", [lambda p: SGD(p, lr=0.5), lambda p: SGD(p, lr=0.5, momentum=0.5)],
+                         ids=["SGD", "SGD momentum"])
+def test_finite_new_values_whose_sum_overflows_are_applied(make):
+    # step() checks the new values' finiteness by their sum first; here the sum overflows although every
+    # new value is finite, so the values must still be applied: 1e308 - 0.5 * 2e300 and 1e308 - 0.5 * 4e300.
+    a, b = Value(1e308, label="a"), Value(1e308, label="b")
+    optimizer = make([a, b])
+    a.grad, b.grad = 2e300, 4e300
+    optimizer.step()
+    assert (a.data, b.data) == (1e308 - 1e300, 1e308 - 2e300) and b.data < a.data < 1e308
+
+
+def test_gradients_that_are_not_floats_but_numbers_are_used_as_floats():
+    # An int, a Fraction and a numpy float64 gradient take step()'s slower path, which converts them.
+    from fractions import Fraction
+    np = pytest.importorskip("numpy")
+    params = [Value(1.0, label="a"), Value(2.0, label="b"), Value(3.0, label="c")]
+    optimizer = SGD(params, lr=0.25)
+    params[0].grad, params[1].grad, params[2].grad = 2, Fraction(1, 2), np.float64(-4.0)
+    optimizer.step()
+    assert [p.data for p in params] == [1.0 - 0.5, 2.0 - 0.125, 3.0 + 1.0]
+    assert all(type(p.data) is float for p in params)
+
+
+def test_zero_grad_resets_every_parameter():
+    params = [Value(float(k), label=f"p{k}") for k in range(5)]
+    for p in params:
+        p.grad = 7.0
+    Adam(params).zero_grad()
+    assert [p.grad for p in params] == [0.0] * 5
