@@ -57,10 +57,6 @@ class Erratum:
     exact: float | None = None
 
 
-def _softmax(logits: list[float], temperature: float = 1.0) -> list[float]:
-    return [y.data for y in F.softmax(logits, temperature=temperature)]
-
-
 # The errors found by reading, in document order. (The wrong numbers of the two worked examples are added from
 # nn.examples by `errata()`.)
 ERRATA_TEXT = [
@@ -100,7 +96,7 @@ ERRATA_TEXT = [
             "'the maximum of [1,2,3] is in the third position with probability 66%'",
             "66.5% (softmax([1,2,3])_3 = 0.66524), which rounds to 67%",
             RECOMPUTED, "Eq 59 itself prints 0.665; 66% is that number cut off.",
-            exact=_softmax([1.0, 2.0, 3.0])[2]),
+            exact=F.softmax([1.0, 2.0, 3.0])[2].data),
     # ---- 002: the compilation of articles ----------------------------------------------------------------------
     Erratum("002", (166, 177), "the error function",
             "E_k = (O_correct,k - O_net,k)^2, then dE/dw_jk = -(O_correct,k - O_net,k) f'(sum_j w_jk O_j) O_j",

@@ -18,7 +18,7 @@ An answer is one of
 Adding exercises (one module per notebook, `nn/exercises/_nbNN.py` for the keys "NN.*"; `check` imports
 the module on the first check of one of its keys, and `all_exercises()` imports them all):
 
-    from ._registry import Exercise, Mistake, register
+    from ._registry import Exercise, Mistake, register, values_at
 
     register(Exercise(
         key="02.delta5",                     # "NN.name": NN is the notebook's number
@@ -28,9 +28,10 @@ the module on the first check of one of its keys, and `all_exercises()` imports 
         hint="...",                          # said for a wrong answer that is none of the mistakes below
         mistakes=[Mistake(value, "Look at the sign: ...")],   # each common wrong answer with its hint
         atol=1e-6, rtol=0.0,                 # the tolerance (also used to recognise a mistake)
-        measure=None,                        # for a function answer: function -> numbers; `expected` is
-    ))                                       # then the numbers of the right function, and each mistake's
-                                             # value is a wrong function
+        measure=None,                        # for a function answer: function -> numbers, e.g.
+    ))                                       # values_at([0.5, 2.0]), its values there; `expected` is then
+                                             # the numbers of the right function, and each mistake's value
+                                             # is a wrong function
 
 The solutions are in `notebooks/solutions/NN.py` (a dict `SOLUTIONS = {key: answer}`); tests/test_exercises.py
 checks that every exercise accepts its solution, recognises each listed mistake with its own hint, and rejects

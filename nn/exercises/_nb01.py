@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from autograd import Value, grad
 
-from ._registry import Exercise, Mistake, register
+from ._registry import Exercise, Mistake, register, values_at
 
 _X, _Y = 2.0, -1.0
 
@@ -40,20 +40,16 @@ def _softsign(x):  # x / (1 + |x|), built from the engine's primitives
     return x / (1 + abs(x))
 
 
-def _engine_derivatives() -> list[float]:
-    values = [Value(x) for x in _POINTS]
-    return [grad(_softsign(v), v) for v in values]
-
-
-def _values_at_points(derivative) -> list[float]:
-    return [float(derivative(x)) for x in _POINTS]
+def _engine_derivative(x: float) -> float:
+    v = Value(x)
+    return grad(_softsign(v), v)
 
 
 register(Exercise(
     key="01.softsign_derivative",
     question="A new operation, softsign(x) = x / (1 + |x|). Write its local derivative as a Python function "
              "of the number x (you may use abs); it is checked at x = -2, -0.5, 0.3, 1.5.",
-    expected=_engine_derivatives(),
+    expected=values_at(_POINTS)(_engine_derivative),
     hint="Use the quotient rule, and d|x|/dx = sign(x); compare your function with gradcheck on "
          "Value(softsign(x.data), parents=(x,), local_grads=(your_derivative(x.data),)).",
     mistakes=[
@@ -63,5 +59,5 @@ register(Exercise(
         Mistake(lambda x: x / (1 + abs(x)), "That is softsign itself, not its derivative."),
     ],
     atol=1e-12, rtol=1e-9,
-    measure=_values_at_points,
+    measure=values_at(_POINTS),
 ))

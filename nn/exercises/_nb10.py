@@ -5,16 +5,10 @@ The expected answers come from the engine: derivatives by `autograd.grad`, value
 
 from __future__ import annotations
 
-import math
-
-from autograd import Value, grad
+from autograd import Value, grad, sigmoid
 
 from ..activations import acon_c, smooth_max
-from ._registry import Exercise, Mistake, register
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+from ._registry import Exercise, Mistake, register, values_at
 
 
 # 10.acon_limit: the slope of ACON-C(x; a1 = 0.2, a2 = 1.1, beta = 3) far to the right (x = 40 is far enough:
@@ -38,10 +32,6 @@ register(Exercise(
 _POINTS = [(-2.0, 1.0), (-0.5, 3.0), (0.3, 0.5), (1.0, 1.0), (2.5, 2.0), (4.0, -0.7)]
 
 
-def _measure(f) -> list[float]:
-    return [f(x, beta) for x, beta in _POINTS]
-
-
 def _engine_dbeta(x: float, beta: float) -> float:
     b = Value(beta)
     return grad(Value(x, requires_grad=False).silu(b), b)
@@ -50,19 +40,19 @@ def _engine_dbeta(x: float, beta: float) -> float:
 register(Exercise(
     key="10.dswish_dbeta",
     question="Write d/dbeta of Swish x sigmoid(beta x) as a function dswish_dbeta(x, beta) of two floats.",
-    expected=_measure(_engine_dbeta),
+    expected=values_at(_POINTS)(_engine_dbeta),
     hint="The chain rule through u = beta x: d/dbeta [x sigmoid(u)] = x sigmoid'(u) du/dbeta, with "
          "sigmoid'(u) = sigmoid(u) (1 - sigmoid(u)).",
     mistakes=[
-        Mistake(lambda x, b: x * _sigmoid(b * x) * (1 - _sigmoid(b * x)),
+        Mistake(lambda x, b: x * sigmoid(b * x) * (1 - sigmoid(b * x)),
                 "A factor is missing: du/dbeta for u = beta x is x, and it multiplies the x already in front."),
-        Mistake(lambda x, b: x * x * _sigmoid(b * x),
+        Mistake(lambda x, b: x * x * sigmoid(b * x),
                 "Look at the derivative of the sigmoid: sigmoid'(u) = sigmoid(u) (1 - sigmoid(u))."),
-        Mistake(lambda x, b: _sigmoid(b * x) + b * x * _sigmoid(b * x) * (1 - _sigmoid(b * x)),
+        Mistake(lambda x, b: sigmoid(b * x) + b * x * sigmoid(b * x) * (1 - sigmoid(b * x)),
                 "That is d/dx, the slope in x; the question asks for the derivative with respect to beta."),
     ],
     atol=1e-9, rtol=1e-9,
-    measure=_measure,
+    measure=values_at(_POINTS),
 ))
 
 register(Exercise(

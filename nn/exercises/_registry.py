@@ -76,6 +76,17 @@ NOT_ANSWERED = "not answered yet: replace the None by your answer and run this c
 _EXERCISES: dict[str, Exercise] = {}
 
 
+def values_at(points: Sequence) -> Callable[[Callable], list]:
+    """A `measure` for an exercise whose answer is a function of numbers: its values at `points`, in order.
+
+    Arguments:
+        points: each a number (the function's one argument) or a tuple of its arguments.
+    """
+    def measure(f: Callable) -> list:
+        return [f(*point) if isinstance(point, tuple) else f(point) for point in points]
+    return measure
+
+
 def register(exercise: Exercise) -> Exercise:
     """Add an exercise to the registry (done by the module of its notebook when it is imported).
 
