@@ -24,7 +24,7 @@ def start(profile):
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
                  f"--window-size={PAGE_WIDTH},{PAGE_HEIGHT}", f"--user-data-dir={profile}",
-                 "--host-resolver-rules=MAP * ~NOTFOUND"):  # offline: no name resolves
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):  # offline but for this machine
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
