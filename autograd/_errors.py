@@ -17,7 +17,8 @@ import sys
 from types import FrameType
 from typing import Any, Callable, NoReturn
 
-from ._modes import AutogradError, Modes
+from . import _modes
+from ._modes import AutogradError
 from ._ops import Op, _op, no_forward
 
 # Frames in these folders are the library's own; a node's creation site is the first frame outside them.
@@ -101,7 +102,7 @@ def user_site() -> tuple[str, int]:
 
 def where() -> str:
     """Inside detect_anomaly(), the place in the user's code that is running the failing operation."""
-    if not Modes.anomaly:
+    if not _modes.anomaly:
         return ""
     file, line = user_site()
     return f" [at {file}:{line}]"
@@ -126,7 +127,7 @@ class AnomalyWarning(UserWarning):
 def describe(x) -> str:
     """'label = 2.0 (created at file:line)', or '2.0': a node as error messages show it."""
     text = f"{x.label} = {x.data!r}" if x.label else repr(x.data)
-    site = Modes.sites.get(id(x))  # recorded inside detect_anomaly() only
+    site = _modes.sites.get(id(x))  # recorded inside detect_anomaly() only
     return f"{text} (created at {site[0]}:{site[1]})" if site else text
 
 
@@ -135,7 +136,7 @@ def about(node) -> str:
     parts = []
     if node.label:
         parts.append(f"labelled {node.label!r}")
-    site = Modes.sites.get(id(node))
+    site = _modes.sites.get(id(node))
     if site:
         parts.append(f"created at {site[0]}:{site[1]}")
     return f" ({', '.join(parts)})" if parts else ""
@@ -228,7 +229,7 @@ def check_node(node, data: Any, parents: Any, local_grads: Any, op: Any, label: 
         value = float(data)
     except OverflowError:
         value = math.inf
-    if value - value != 0.0 and not Modes.ieee:  # nan or inf (allowed inside ieee_floats())
+    if value - value != 0.0 and not _modes.ieee:  # nan or inf (allowed inside ieee_floats())
         if parents:
             raise not_finite(value, op, parents)
         raise AutogradError(f"Value({value!r}, label={label!r}): values must be finite numbers{where()}")
@@ -281,7 +282,7 @@ def check_user_node(node, parents: Any, local_grads: Any, op: Any, label: Any,
             finite = math.isfinite(g)
         except OverflowError:  # an int beyond 1.8e308
             finite = False
-        if not finite and not Modes.ieee:
+        if not finite and not _modes.ieee:
             raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
     if all(isinstance(g, Node) for g in local_grads):
         symbolic = tuple(local_grads)

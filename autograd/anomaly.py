@@ -24,10 +24,10 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
+from . import _modes, engine
 from ._errors import AnomalyWarning, about, expression, ieee_local_grads, ieee_result
-from ._modes import AutogradError, Modes
+from ._modes import AutogradError
 from ._ops import Op, no_forward
-from . import engine
 from .engine import Value, topological_order
 
 __all__ = ["AnomalyWarning", "check_graph", "check_nodes", "detect_anomaly", "ieee_floats"]
@@ -46,14 +46,16 @@ def detect_anomaly() -> Iterator[None]:
             loss = model_loss()
             loss.backward()
     """
-    saved = Modes.anomaly, Modes.ieee, engine._check_graph
-    Modes.anomaly, Modes.ieee, engine._check_graph = True, False, check_nodes
+    saved = _modes.anomaly, _modes.ieee, engine._check_graph
+    _modes.anomaly, _modes.ieee, engine._check_graph = True, False, check_nodes
+    _modes.watch += not saved[0]  # operations look at the switches while watch is not 0
     try:
         yield
     finally:
-        Modes.anomaly, Modes.ieee, engine._check_graph = saved
-        if not Modes.anomaly:
-            Modes.sites.clear()
+        _modes.watch -= not saved[0]
+        _modes.anomaly, _modes.ieee, engine._check_graph = saved
+        if not _modes.anomaly:
+            _modes.sites.clear()
 
 
 @contextlib.contextmanager
@@ -65,12 +67,12 @@ def ieee_floats() -> Iterator[None]:
     x = 0) is nan. Comparisons with nan are false, so relu, step, leaky_relu and elu give their x <= 0 branch
     for nan (PyTorch gives nan). Outside it all of these are errors; inside `detect_anomaly()` too.
     """
-    saved = Modes.ieee
-    Modes.ieee = not Modes.anomaly
+    saved = _modes.ieee
+    _modes.ieee = not _modes.anomaly
     try:
         yield
     finally:
-        Modes.ieee = saved
+        _modes.ieee = saved
 
 
 def _same(a: float, b: float) -> bool:

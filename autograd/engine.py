@@ -23,8 +23,8 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Literal, Sequence, Union, final, overload
 
-from . import _errors
-from ._modes import AutogradError, Modes
+from . import _errors, _modes
+from ._modes import AutogradError
 from ._ops import (ABS, ADD, COS, DIV, ELU, EXP, LEAKY_RELU, LINEAR, LOG, MISH, MUL, NEG, POW, RELU, SIGMOID,
                    SILU, SIN, SOFTPLUS, SQRT, STEP, SUB, TANH, Op, cos, exp, log, relu, sigmoid, sin, softplus,
                    sqrt, tanh)
@@ -38,6 +38,57 @@ Operand = Union["Value", float]  # what an operator accepts besides a Value: an 
 _compare_hook: Callable[[Value, Any, str, bool], None] | None = None
 # Set by `autograd.anomaly.detect_anomaly()` while it is on: checks the graph for stale nodes before a walk.
 _check_graph: Callable[[list[Value]], object] | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running an operation: compute the output and the local derivatives from the operation's entry in the table,
+# and record both in a new node. Each operator method of `Value` is made by one of these two functions.
+# (A function made per operator, rather than `def __mul__(self, other): return _apply(MUL, (self, other))`,
+# saves a call, a tuple and a few lookups per operation: MEASURED.)
+
+def _unary_method(op: Op, doc: str) -> Callable[[Value], Value]:
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value) -> Value:
+        if _modes.watch:  # inside no_grad() or detect_anomaly()
+            return _apply(op, (self,))
+        x = self.data
+        try:
+            out = forward(x)
+            local_grads = derivative(x, out) if self.requires_grad else ()
+        except (ArithmeticError, ValueError) as e:
+            return _failed(op, (self,), e)
+        return _record(out, local_grads, op, self.requires_grad, self)
+
+    method.__name__, method.__doc__ = str(op), doc
+    return method
+
+
+def _binary_method(op: Op, doc: str, reflected: bool = False, parameter: str = "") -> Callable[[Value, Any], Value]:
+    """`self <op> other`, or `other <op> self` when reflected. A number becomes a constant; any other type
+    gives NotImplemented, so that Python raises its TypeError (or a TypeError naming `parameter`)."""
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value, other: Any) -> Value:
+        if type(other) is not Value:
+            other = _constant(other, op, self, parameter)
+            if other is NotImplemented:
+                return NotImplemented
+        if reflected:
+            self, other = other, self
+        if _modes.watch or op is POW:  # inside no_grad() or detect_anomaly(); a power checks its base
+            return _apply(op, (self, other))
+        x, y = self.data, other.data
+        requires_grad = self.requires_grad or other.requires_grad
+        try:
+            out = forward(x, y)
+            local_grads = derivative(x, y, out) if requires_grad else ()
+        except (ArithmeticError, ValueError) as e:
+            return _failed(op, (self, other), e)
+        return _record(out, local_grads, op, requires_grad, self, other)
+
+    method.__name__, method.__doc__ = str(op), doc
+    return method
 
 
 @final
@@ -66,13 +117,14 @@ class Value:
     through which no gradient flows (like `if x > 0:`).
     """
 
-    # The parents of a built-in operation of one or two operands (all but `linear`) are in the slots `_first`
-    # and `_second`, with `_many = ()`; every other node keeps them in the tuple `_many`. The `parents` property
-    # gives them as a tuple either way. One object per node instead of two for the garbage collector, which
-    # scans every object that can hold others: build 1.30 instead of 1.63 us per node (benchmarks/gc_layouts.py).
+    # Where the parents are: `_first` and `_second` hold those of an operation of one or two operands (all
+    # but `linear`; `_second` is None for one); otherwise `_first` is None and `_second` is the tuple of all
+    # parents (`()` for a leaf). The `parents` property gives a tuple either way. Slots instead of a tuple make
+    # a node one object for the garbage collector instead of two: build 1.30 instead of 1.63 us per node
+    # (benchmarks/gc_layouts.py); no third slot for the tuple keeps a node at 112 bytes instead of 128.
     # `_grad` is d root/d node during a walk; `_hooks` the functions given to register_hook(), or None.
-    __slots__ = ("data", "grad", "_first", "_second", "_many", "local_grads", "op", "label", "requires_grad",
-                 "_grad", "_hooks")
+    __slots__ = ("data", "grad", "_first", "_second", "local_grads", "op", "label", "requires_grad", "_grad",
+                 "_hooks")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data: float, parents: Sequence[Value] = (), local_grads: Sequence[Value | float] = (),
@@ -82,22 +134,21 @@ class Value:
         self.data = data
         self.grad: Any = 0.0  # a float, or a Value after backward(create_graph=True)
         self._first: Value | None = None
-        self._second: Value | None = None
-        self._many = parents
+        self._second: Any = parents
         self.local_grads = local_grads
         self.op = op
         self.label = label
         self.requires_grad = requires_grad
         self._grad: Any = 0.0
         self._hooks: tuple | None = None
-        if Modes.anomaly:
-            Modes.sites[id(self)] = _errors.user_site()
+        if _modes.anomaly:
+            _modes.sites[id(self)] = _errors.user_site()
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The `Value`s this one was computed from, in operand order (`a * a` gives `(a, a)`)."""
         if self._first is None:
-            return self._many
+            return self._second
         return (self._first,) if self._second is None else (self._first, self._second)
 
     def backward(self, create_graph: bool = False) -> None:
@@ -115,17 +166,19 @@ class Value:
         """
         with _walking():
             order = backpropagate(self, create_graph)
-            _check_gradients(order, into_grad=True)
-            leaves = [node for node in order if node._first is None and not node._many]
-            for node in order:
-                if node._first is not None or node._many:
+            leaves = []
+            for node in order:  # an intermediate node's .grad is this call's gradient; a leaf's accumulates
+                if node._first is None and not node._second:
+                    leaves.append(node)
+                else:
                     node.grad = node._grad
-            for leaf in leaves:
-                total = leaf.grad + leaf._grad
-                if type(total) is float and total - total != 0.0 and not Modes.ieee:
+            _check_gradients(order, leaves)
+            totals = [leaf.grad + leaf._grad for leaf in leaves]
+            for leaf, total in zip(leaves, totals):
+                if type(total) is float and total - total != 0.0 and not _modes.ieee:
                     raise _errors.accumulated_overflow(leaf, leaf._grad)
-            for leaf in leaves:
-                leaf.grad += leaf._grad
+            for leaf, total in zip(leaves, totals):
+                leaf.grad = total
 
     # -----------------------------------------------------------------------------------------------------
     # PyTorch's small helpers.
@@ -139,7 +192,7 @@ class Value:
     def __float__(self) -> float:
         """float(v) = v.data: a number that has left the graph (so has math.exp(v): use v.exp()). Inside
         `detect_anomaly()` this warns when the Value requires a gradient and the caller is outside the library."""
-        if Modes.anomaly and self.requires_grad:
+        if _modes.anomaly and self.requires_grad:
             _errors.left_the_graph(self)
         return self.data
 
@@ -160,7 +213,7 @@ class Value:
         """
         if type(requires_grad) is not bool:
             raise TypeError(f"requires_grad_(): requires_grad must be True or False, got {requires_grad!r}")
-        if self._first is not None or self._many:
+        if self._first is not None or self._second:
             raise AutogradError(f"requires_grad_() on {self.op}(...) {_errors.describe(self)}: only a leaf can be "
                                 "changed; detach() gives a constant copy of any node")
         self.requires_grad = requires_grad
@@ -213,100 +266,47 @@ class Value:
         return result
 
     # -----------------------------------------------------------------------------------------------------
-    # Operations, each computed from its entry in the table (autograd/_ops.py). A number operand becomes a
-    # constant node; reflected operators (Python calls `__radd__` for `2 + v`) swap the operands.
+    # Operations, each made from its entry in the table (autograd/_ops.py) by `_binary_method` or
+    # `_unary_method` (above the class), with its docstring. A number operand becomes a constant node;
+    # reflected operators (Python calls `__radd__` for `2 + v`) swap the operands.
 
-    def __add__(self, other: Operand) -> Value:
-        """self + other. Local derivatives: 1, 1."""
-        return _binary(ADD, self, other)
-
-    def __radd__(self, other: Operand) -> Value:
-        """other + self. Local derivatives: 1, 1."""
-        return _binary(ADD, other, self)
-
-    def __sub__(self, other: Operand) -> Value:
-        """self - other. Local derivatives: 1, -1."""
-        return _binary(SUB, self, other)
-
-    def __rsub__(self, other: Operand) -> Value:
-        """other - self. Local derivatives: 1, -1."""
-        return _binary(SUB, other, self)
-
-    def __mul__(self, other: Operand) -> Value:
-        """self * other. Local derivatives: d/dself = other, d/dother = self."""
-        return _binary(MUL, self, other)
-
-    def __rmul__(self, other: Operand) -> Value:
-        """other * self. Local derivatives: d/dother = self, d/dself = other."""
-        return _binary(MUL, other, self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        """self / other. Local derivatives: d/dself = 1/other, d/dother = -self/other^2."""
-        return _binary(DIV, self, other)
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        """other / self. Local derivatives: d/dother = 1/self, d/dself = -other/self^2."""
-        return _binary(DIV, other, self)
-
-    def __pow__(self, other: Operand) -> Value:
-        """self ** other. d/dself = other self^(other-1); d/dother = self^other ln(self) (0 at self = 0)."""
-        return _power(self, other)
-
-    def __rpow__(self, other: Operand) -> Value:
-        """other ** self. d/dother = self other^(self-1); d/dself = other^self ln(other) (0 at other = 0)."""
-        return _power(other, self)
-
-    def __neg__(self) -> Value:
-        """-self. Local derivative: -1."""
-        return _unary(NEG, self)
-
-    def __abs__(self) -> Value:
-        """|self|. Local derivative: sign(self), taken as 0 at 0."""
-        return _unary(ABS, self)
-
-    def exp(self) -> Value:
-        """e^self. Local derivative: e^self."""
-        return _unary(EXP, self)
-
-    def log(self) -> Value:
-        """ln(self), the natural logarithm, for self > 0. Local derivative: 1/self."""
-        return _unary(LOG, self)
-
-    def sqrt(self) -> Value:
-        """sqrt(self), for self >= 0. Local derivative: 1/(2 sqrt(self)), infinite at 0."""
-        return _unary(SQRT, self)
-
-    def sin(self) -> Value:
-        """sin(self). Local derivative: cos(self)."""
-        return _unary(SIN, self)
-
-    def cos(self) -> Value:
-        """cos(self). Local derivative: -sin(self)."""
-        return _unary(COS, self)
-
-    def tanh(self) -> Value:
-        """tanh(self). Local derivative: 1 - tanh(self)^2."""
-        return _unary(TANH, self)
-
-    def sigmoid(self) -> Value:
-        """sigma(self) = 1 / (1 + e^-self). Local derivative: sigma(self) sigma(-self) = y (1 - y)."""
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, self). Local derivative: 1 for self > 0, 0 for self <= 0 (lecture note eq 28)."""
-        return _unary(RELU, self)
-
-    def step(self) -> Value:
-        """1 for self > 0, else 0. Local derivative taken as 0 everywhere (also at the jump)."""
-        return _unary(STEP, self)
-
-    def softplus(self) -> Value:
-        """ln(1 + e^self). Local derivative: sigma(self)."""
-        return _unary(SOFTPLUS, self)
-
-    def mish(self) -> Value:
-        """self tanh(softplus(self)). Local derivative: t + self sigma(self) (1 - t^2), t = tanh(softplus(self))."""
-        return _unary(MISH, self)
+    __add__ = _binary_method(ADD, "self + other. Local derivatives: 1, 1.")
+    __radd__ = _binary_method(ADD, "other + self. Local derivatives: 1, 1.", reflected=True)
+    __sub__ = _binary_method(SUB, "self - other. Local derivatives: 1, -1.")
+    __rsub__ = _binary_method(SUB, "other - self. Local derivatives: 1 (other), -1 (self).", reflected=True)
+    __mul__ = _binary_method(MUL, "self * other. Local derivatives: d/dself = other, d/dother = self.")
+    __rmul__ = _binary_method(MUL, "other * self. Local derivatives: d/dother = self, d/dself = other.",
+                              reflected=True)
+    __truediv__ = _binary_method(DIV, "self / other. Local derivatives: d/dself = 1/other, "
+                                      "d/dother = -self/other^2.")
+    __rtruediv__ = _binary_method(DIV, "other / self. Local derivatives: d/dother = 1/self, "
+                                       "d/dself = -other/self^2.", reflected=True)
+    __pow__ = _binary_method(POW, "self ** other. Local derivatives: d/dself = other self^(other-1) (at self = 0: "
+                                  "0 for other = 0 or > 1, infinite for 0 < other < 1); d/dother = self^other "
+                                  "ln(self), taken as 0 at self = 0 and an error for self < 0.")
+    __rpow__ = _binary_method(POW, "other ** self. Local derivatives: d/dother = self other^(self-1); d/dself = "
+                                   "other^self ln(other), taken as 0 at other = 0 and an error for other < 0.",
+                              reflected=True)
+    __neg__ = _unary_method(NEG, "-self. Local derivative: -1.")
+    __abs__ = _unary_method(ABS, "|self|. Local derivative: sign(self), taken as 0 at 0.")
+    exp = _unary_method(EXP, "e^self. Local derivative: e^self.")
+    log = _unary_method(LOG, "ln(self), the natural logarithm, for self > 0. Local derivative: 1/self.")
+    sqrt = _unary_method(SQRT, "sqrt(self), for self >= 0. Local derivative: 1/(2 sqrt(self)), infinite at 0.")
+    sin = _unary_method(SIN, "sin(self). Local derivative: cos(self).")
+    cos = _unary_method(COS, "cos(self). Local derivative: -sin(self).")
+    tanh = _unary_method(TANH, "tanh(self). Local derivative: 1 - tanh(self)^2.")
+    sigmoid = _unary_method(SIGMOID, "sigma(self) = 1 / (1 + e^-self). Local derivative: sigma(self) sigma(-self) "
+                                     "= y (1 - y).")
+    relu = _unary_method(RELU, "max(0, self). Local derivative: 1 for self > 0, 0 for self <= 0 (lecture note "
+                               "eq 28).")
+    step = _unary_method(STEP, "1 for self > 0, else 0. Local derivative taken as 0 everywhere (also at the "
+                               "jump).")
+    softplus = _unary_method(SOFTPLUS, "ln(1 + e^self). Local derivative: sigma(self).")
+    mish = _unary_method(MISH, "self tanh(softplus(self)). Local derivative: t + self sigma(self) (1 - t^2), "
+                               "t = tanh(softplus(self)).")
+    _leaky_relu = _binary_method(LEAKY_RELU, "leaky_relu", parameter="slope")
+    _elu = _binary_method(ELU, "elu", parameter="alpha")
+    _silu = _binary_method(SILU, "silu", parameter="beta")
 
     def leaky_relu(self, slope: Operand = 0.01) -> Value:
         """self for self > 0, slope * self otherwise (lecture note eq 29).
@@ -315,7 +315,7 @@ class Value:
             slope: a number, or a `Value` to learn it (PReLU). Local derivatives: d/dself = 1 for self > 0 and
                 slope for self <= 0; d/dslope = 0 for self > 0 and self otherwise.
         """
-        return _binary(LEAKY_RELU, self, slope, "slope")
+        return self._leaky_relu(slope)
 
     def elu(self, alpha: Operand = 1.0) -> Value:
         """self for self > 0, alpha (e^self - 1) otherwise.
@@ -324,7 +324,7 @@ class Value:
             alpha: a number or a `Value`. Local derivatives: d/dself = 1 for self > 0 and alpha e^self for
                 self <= 0; d/dalpha = 0 for self > 0 and e^self - 1 otherwise.
         """
-        return _binary(ELU, self, alpha, "alpha")
+        return self._elu(alpha)
 
     def silu(self, beta: Operand = 1.0) -> Value:
         """self sigma(beta self) (swish; beta = 1 is SiLU).
@@ -333,7 +333,7 @@ class Value:
             beta: a number or a `Value`. With s = sigma(beta self): d/dself = s + beta self s (1 - s),
                 d/dbeta = self^2 s (1 - s).
         """
-        return _binary(SILU, self, beta, "beta")
+        return self._silu(beta)
 
     swish = silu
 
@@ -351,44 +351,31 @@ class _HookHandle:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Running an operation: compute the output and the local derivatives, and record both in a new node.
+# Running an operation, the general case (also used inside no_grad() and detect_anomaly()).
 
-def _unary(op: Op, x: Value) -> Value:
-    graph = not (Modes.no_grad_threads and _no_grad_here())  # False inside no_grad(): a constant, no graph
-    requires_grad = x.requires_grad and graph
+def _apply(op: Op, inputs: tuple[Value, ...]) -> Value:
+    """Run `op` on `inputs`: compute the output, and the local derivatives if a gradient is needed, and record
+    both in a new node. Inside no_grad() the result is a constant without a graph (and no local derivative is
+    computed); inside detect_anomaly() the node records where in the user's code it was made."""
+    xs = [x.data for x in inputs]
+    graph = not (_modes.no_grad_threads and _no_grad_here())
+    requires_grad = graph and any(x.requires_grad for x in inputs)
+    if op is POW and inputs[1].requires_grad and xs[0] < 0:  # d(a^b)/db = a^b ln a needs a > 0
+        raise _errors.negative_base(POW, inputs)
     try:
-        out = op.forward(x.data)
-        local_grads = op.derivative(x.data, out) if requires_grad else ()
+        out = op.forward(*xs)
+        local_grads = op.derivative(*xs, out) if requires_grad else ()
     except (ArithmeticError, ValueError) as e:
-        return _failed(op, (x,), e)
-    return _record(out, local_grads, op, requires_grad, x) if graph else _record(out, (), "", False)
-
-
-def _binary(op: Op, a: Any, b: Any, parameter: str = "") -> Value:
-    """`a <op> b` where one of them is a Value. A number becomes a constant; any other type gives
-    NotImplemented, so that Python raises its TypeError (or a TypeError naming `parameter`)."""
-    if type(a) is not Value or type(b) is not Value:
-        a, b = _constant(a, op, b, parameter), _constant(b, op, a, parameter)
-        if a is NotImplemented or b is NotImplemented:
-            return NotImplemented
-    x, y = a.data, b.data
-    graph = not (Modes.no_grad_threads and _no_grad_here())  # False inside no_grad(): a constant, no graph
-    requires_grad = (a.requires_grad or b.requires_grad) and graph
-    try:
-        out = op.forward(x, y)
-        local_grads = op.derivative(x, y, out) if requires_grad else ()
-    except (ArithmeticError, ValueError) as e:
-        return _failed(op, (a, b), e)
-    return _record(out, local_grads, op, requires_grad, a, b) if graph else _record(out, (), "", False)
-
-
-def _power(base: Any, exponent: Any) -> Value:
-    base, exponent = _constant(base, POW, exponent), _constant(exponent, POW, base)
-    if base is NotImplemented or exponent is NotImplemented:
-        return NotImplemented
-    if exponent.requires_grad and base.data < 0:  # d(a^b)/db = a^b ln a needs a > 0
-        raise _errors.negative_base(POW, (base, exponent))
-    return _binary(POW, base, exponent)
+        return _failed(op, inputs, e)
+    if not graph:
+        return _record(out, (), "", False)
+    if len(inputs) > 2:
+        node = _record(out, local_grads, op, requires_grad, many=inputs)
+    else:
+        node = _record(out, local_grads, op, requires_grad, inputs[0], inputs[1] if len(inputs) == 2 else None)
+    if _modes.anomaly:
+        _modes.sites[id(node)] = _errors.user_site()
+    return node
 
 
 def _record(data: float, local_grads: tuple, op: str, requires_grad: bool, first: Value | None = None,
@@ -398,9 +385,8 @@ def _record(data: float, local_grads: tuple, op: str, requires_grad: bool, first
     an overflow to inf is an error (unless inside `ieee_floats()`)."""
     node = _new(Value)
     node._first = first
-    node._second = second
-    node._many = many
-    if data - data != 0.0 and not Modes.ieee:  # inf or nan
+    node._second = many if first is None else second
+    if data - data != 0.0 and not _modes.ieee:  # inf or nan
         raise _errors.not_finite(data, op, node.parents)
     node.data = data
     node.grad = 0.0
@@ -410,8 +396,6 @@ def _record(data: float, local_grads: tuple, op: str, requires_grad: bool, first
     node.requires_grad = requires_grad
     node._grad = 0.0
     node._hooks = None
-    if Modes.anomaly:  # inside detect_anomaly(): remember where in the user's code the node was made
-        Modes.sites[id(node)] = _errors.user_site()
     return node
 
 
@@ -428,7 +412,7 @@ def _constant(x: Any, op: str, other: Any, parameter: str = "") -> Any:
             value = float(x)
         except OverflowError:  # float() of an int beyond 1.8e308
             _errors.bad_operand(op, x, other)
-        if value - value != 0.0 and not Modes.ieee:
+        if value - value != 0.0 and not _modes.ieee:
             _errors.bad_operand(op, x, other)
         return _record(value, (), "", False)
     if parameter:
@@ -442,13 +426,15 @@ def _data(x: Any) -> Any:
 
 def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
     """An operation raised: an AutogradError naming it, or, inside ieee_floats(), its IEEE 754 result."""
-    if not Modes.ieee:
+    if not _modes.ieee:
         raise _errors.domain_error(op, inputs, e) from None
     xs = [x.data for x in inputs]
     out = _errors.ieee_result(op, xs)
     requires_grad = any(x.requires_grad for x in inputs)
     local_grads = _errors.ieee_local_grads(op, xs, out) if requires_grad else ()
-    return _record(out, local_grads, op, requires_grad, *inputs)
+    if len(inputs) > 2:
+        return _record(out, local_grads, op, requires_grad, many=inputs)
+    return _record(out, local_grads, op, requires_grad, inputs[0], inputs[1] if len(inputs) == 2 else None)
 
 
 def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -459,23 +445,26 @@ def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand 
         weights, inputs: sequences of the same length of `Value`s or numbers (numbers become constants).
         bias: a `Value`, a number, or None for no bias term.
     """
-    weights = _errors.sequence(weights, "linear(): weights")
-    inputs = _errors.sequence(inputs, "linear(): inputs")
+    if type(weights) is not list or type(inputs) is not list:
+        weights = _errors.sequence(weights, "linear(): weights")
+        inputs = _errors.sequence(inputs, "linear(): inputs")
     if len(weights) != len(inputs) or not weights:
         raise ValueError(f"linear(): {len(weights)} weights and {len(inputs)} inputs; they must be equally "
                          "many, and at least one")
-    operands = weights + inputs + ([] if bias is None else [bias])
-    for i, p in enumerate(operands):
-        if type(p) is not Value:
-            operands[i] = _constant(p, "linear", None)
-            if operands[i] is NotImplemented:
+    operands = weights + inputs if bias is None else weights + inputs + [bias]
+    if set(map(type, operands)) != {Value}:  # numbers become constants
+        converted = [p if type(p) is Value else _constant(p, "linear", None) for p in operands]
+        for p, c in zip(operands, converted):
+            if c is NotImplemented:
                 raise TypeError(f"linear(): {p!r} is neither a Value nor a number")
+        operands = converted
     parents = tuple(operands)
-    out = LINEAR.forward(*[p.data for p in parents])
-    if Modes.no_grad_threads and _no_grad_here():  # inside no_grad(): a constant, no graph
-        return _record(out, (), "", False)
+    if _modes.watch:  # inside no_grad() or detect_anomaly()
+        return _apply(LINEAR, parents)
+    xs = [p.data for p in parents]
+    out = LINEAR.forward(*xs)
     requires_grad = any(p.requires_grad for p in parents)
-    local_grads = LINEAR.derivative(*[p.data for p in parents], out) if requires_grad else ()
+    local_grads = LINEAR.derivative(*xs, out) if requires_grad else ()
     return _record(out, local_grads, LINEAR, requires_grad, many=parents)
 
 
@@ -490,25 +479,33 @@ def topological_order(root: Value) -> list[Value]:
         root: the output; if it is a constant, the order is just [root].
 
     Each node is pushed once to be expanded (its parents pushed above it), and once more, below its parents,
-    to be emitted when they all have been.
+    to be emitted when they all have been; a leaf is emitted as soon as it is found. The nodes are marked in
+    their scratch slot `_grad` (made fresh for each call, so marks left by an earlier walk mean nothing):
+    23% fewer instructions than a set of visited nodes (callgrind, benchmarks' graph).
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order(): root must be a Value, got {root!r}")
-    order: list[Value] = []
-    visited = set()
-    stack = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            for parent in node._many or (node._first, node._second):  # node.parents, without a call
-                if parent is not None and parent.requires_grad and parent not in visited:
-                    stack.append((parent, False))
-    order.reverse()
-    return order
+    with _walking():
+        expanded, emitted = object(), object()
+        order: list[Value] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node._grad is expanded:  # second visit: all its parents have been emitted
+                node._grad = emitted
+                order.append(node)
+            elif node._grad is not emitted:  # first visit: come back to it after its parents
+                node._grad = expanded
+                stack.append(node)
+                for parent in node._second if node._first is None else (node._first, node._second):  # .parents
+                    if parent is not None and parent.requires_grad and parent._grad is not emitted:
+                        if parent._first is None and not parent._second:  # a leaf: done as soon as found
+                            parent._grad = emitted
+                            order.append(parent)
+                        else:
+                            stack.append(parent)
+        order.reverse()
+        return order
 
 
 def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
@@ -523,37 +520,34 @@ def backpropagate(root: Value, create_graph: bool = False) -> list[Value]:
     """
     if not root.requires_grad:
         raise _errors.constant_root(root)
-    order = topological_order(root)
-    if Modes.anomaly and _check_graph is not None:
-        _check_graph(order)  # a .data changed after use would make the recorded local derivatives stale
-    for node in order:
-        node._grad = 0.0
-    root._grad = Value(1.0, requires_grad=False) if create_graph else 1.0
-    for node in order:  # every node comes after all the nodes that use it: its _grad is complete
-        if node._hooks:
-            _run_hooks(node)
-        local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
-        # (`node._many or (node._first, node._second)` is node.parents without the property's call, 0.19 us
-        # per node faster; zip stops after the last local derivative, so a unary node's None is never used)
-        for parent, local_grad in zip(node._many or (node._first, node._second), local_grads):
-            if parent.requires_grad:
-                parent._grad += local_grad * node._grad  # the chain rule
-    return order
+    with _walking():
+        order = topological_order(root)
+        if _modes.anomaly and _check_graph is not None:
+            _check_graph(order)  # a .data changed after use would make the recorded local derivatives stale
+        for node in order:
+            node._grad = 0.0
+        root._grad = Value(1.0, requires_grad=False) if create_graph else 1.0
+        for node in order:  # every node comes after all the nodes that use it: its _grad is complete
+            if node._hooks:
+                _run_hooks(node)
+            local_grads = _symbolic_local_grads(node) if create_graph else node.local_grads
+            # (`parents` is node.parents without the property's call: 0.19 us per node faster; zip stops after
+            # the last local derivative, so a unary node's `_second`, None, is never used)
+            parents = node._second if node._first is None else (node._first, node._second)
+            for parent, local_grad in zip(parents, local_grads):
+                if parent.requires_grad:
+                    parent._grad += local_grad * node._grad  # the chain rule
+        return order
 
 
-def _check_gradients(order: list[Value], into_grad: bool) -> None:
+def _check_gradients(order: list[Value], leaves: list[Value]) -> None:
     """After a walk: an AutogradError if a gradient became inf or nan, naming the edge where it did. Checked
     on the leaves only: an inf or nan passes down every edge below it (times a local derivative it stays inf
-    or nan, and so does any sum with it), and every path ends at a leaf. With `into_grad` (backward) the
-    intermediate nodes' `.grad` show this walk's gradients, where the inf appeared."""
-    if Modes.ieee:
+    or nan, and so does any sum with it), and every path ends at a leaf."""
+    if _modes.ieee:
         return
-    for node in order:
-        if type(node._grad) is float and node._grad - node._grad != 0.0 and node._first is None and not node._many:
-            if into_grad:
-                for n in order:
-                    if n._first is not None or n._many:
-                        n.grad = n._grad
+    for leaf in leaves:
+        if type(leaf._grad) is float and leaf._grad - leaf._grad != 0.0:
             raise _errors.gradient_error(order, lambda n: n._grad)
 
 
@@ -574,7 +568,7 @@ def _symbolic_local_grads(node: Value) -> tuple:
             return ()
         raise _errors.numeric_custom_op(node)
     local_grads = node.op.derivative(*node.parents, node)
-    if any(type(g) is float and g - g != 0.0 for g in local_grads) and not Modes.ieee:
+    if any(type(g) is float and g - g != 0.0 for g in local_grads) and not _modes.ieee:
         raise _errors.infinite_symbolic(node, local_grads)
     return local_grads
 
@@ -615,7 +609,8 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         for x in xs:
             x._grad = 0.0  # an input that output does not depend on is not visited
         if output.requires_grad:
-            _check_gradients(backpropagate(output, create_graph), into_grad=False)
+            order = backpropagate(output, create_graph)
+            _check_gradients(order, [node for node in order if node._first is None and not node._second])
         zero = Value(0.0, requires_grad=False)
         result = [zero if create_graph and type(x._grad) is float else x._grad for x in xs]
     return result[0] if single else result
@@ -678,11 +673,13 @@ def no_grad() -> Iterator[None]:
     _thread.no_grad_depth = depth + 1
     if depth == 0:
         with _no_grad_count_lock:
-            Modes.no_grad_threads += 1
+            _modes.no_grad_threads += 1
+            _modes.watch += 1
     try:
         yield
     finally:
         _thread.no_grad_depth = depth
         if depth == 0:
             with _no_grad_count_lock:
-                Modes.no_grad_threads -= 1
+                _modes.no_grad_threads -= 1
+                _modes.watch -= 1

@@ -1,11 +1,16 @@
 """Speed and memory: this engine against micrograd and PyTorch scalars, in one run.
 
-    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 5]
+    python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 5] [--sizes 10000 1000000]
 
 1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors).
-2. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
-3. One two-moons training step: 100 samples, MLP(2, [16, 16, 1]) with ReLU, forward + hinge loss + L2 +
+2. Size scaling: this engine's cost per node on the same kind of graph at a small and a large size.
+3. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
+4. One two-moons training step: 100 samples, MLP(2, [16, 16, 1]) with ReLU, forward + hinge loss + L2 +
    backward + SGD update, as in micrograd's demo (this engine's nn against micrograd's nn).
+
+Every measurement runs in a fresh interpreter; the repeats are interleaved (engine A, engine B, ..., then again),
+and each ratio is taken within one repeat, so a busy moment of a shared machine hits both sides of a ratio alike.
+Ratios and times are printed as min / median / max over the repeats.
 
 Installs nothing: micrograd (==0.1.0) and torch (==2.13.0) are measured when installed (the dev extras) and
 skipped otherwise. Python's garbage collector keeps its default settings throughout. Every engine builds the
@@ -21,6 +26,7 @@ import gc
 import json
 import math
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -160,7 +166,7 @@ class CollectorTimer:
             self.seconds += time.perf_counter() - self._started
 
 
-def measure(name: str, n_ops: int) -> dict:
+def measure(name: str, n_ops: int, memory: bool = True) -> dict:
     """Time build+backward of the graph in engine `name`, then measure its memory (tracemalloc) separately."""
     leaf, backward, read_grad = ENGINES[name][1]()
     inputs, program = make_program(n_ops)
@@ -175,12 +181,14 @@ def measure(name: str, n_ops: int) -> dict:
     n_nodes = len(nodes)
     grads = [read_grad(v) for v in nodes[: len(inputs)]]
     del nodes, root
-    gc.collect()
-    tracemalloc.start()
-    nodes, root = build(leaf, inputs, program)
-    backward(root)
-    after, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    after = peak = 0
+    if memory:
+        gc.collect()
+        tracemalloc.start()
+        nodes, root = build(leaf, inputs, program)
+        backward(root)
+        after, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     return {"us_per_node": seconds / n_nodes * 1e6, "gc_us_per_node": timer.seconds / n_nodes * 1e6,
             "bytes_after": after / n_nodes, "bytes_peak": peak / n_nodes,
             "nodes": n_nodes, "grads": grads}
@@ -240,12 +248,20 @@ def chain(n: int) -> float:
     return seconds
 
 
+def spread(values: list[float], digits: int = 2, unit: str = "") -> str:
+    """'min 1.23, median 1.40, max 1.52' (with a unit after each number)."""
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"min {low:.{digits}f}{unit}, median {mid:.{digits}f}{unit}, max {high:.{digits}f}{unit}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200_000, help="operations in the random graph")
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain")
-    parser.add_argument("--repeats", type=int, default=5, help="runs per engine; the fastest counts")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved runs per engine")
+    parser.add_argument("--sizes", type=int, nargs=2, default=[10_000, 1_000_000], help="size scaling: small, large")
     parser.add_argument("--engine", help=argparse.SUPPRESS)  # internal: measure one engine, print JSON
+    parser.add_argument("--no-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine == "chain":
         print(json.dumps({"seconds": chain(args.chain)}))
@@ -255,46 +271,57 @@ def main() -> None:
         print(json.dumps({"seconds": moons_step_seconds(name, 10 if name == "this engine" else 3)}))
         return
     if args.engine:
-        print(json.dumps(measure(args.engine, args.nodes)))
+        print(json.dumps(measure(args.engine, args.nodes, memory=not args.no_memory)))
         return
 
-    # Each engine runs in a fresh interpreter that imports only itself, as a user would run it, so that
-    # no engine's garbage collections also scan the modules another engine imported (torch's are many).
-    # Repeats are interleaved across engines so that a busy moment of a shared machine hits them alike.
     names = engines()
-    print(f"engines: {', '.join(map(display_name, names))}; garbage collector on (default settings); best of {args.repeats}")
-    results: dict = {}
+    print(f"engines: {', '.join(map(display_name, names))}; garbage collector on (default settings); "
+          f"{args.repeats} interleaved repeats, each run in a fresh interpreter")
+    runs: dict[str, list[dict]] = {name: [] for name in names}
     for _ in range(args.repeats):
         for name in names:
-            r = run_alone(name, "--nodes", str(args.nodes))
-            if name not in results or r["us_per_node"] < results[name]["us_per_node"]:
-                results[name] = r
-    ours = results["this engine"]
-    print(f"graph: {ours['nodes']} nodes (add, mul, tanh, relu; shared subexpressions)")
-    for name, r in results.items():
-        memory = (f"{r['bytes_after']:5.0f} bytes/node after backward, {r['bytes_peak']:5.0f} peak"
-                  if not name.startswith("torch") else "memory: not comparable (tracemalloc sees no C++ allocations)")
-        print(f"{display_name(name):>26}: {r['us_per_node']:6.2f} us/node build+backward (garbage collector "
-              f"{r['gc_us_per_node']:.2f}); {memory}")
-    for name, r in results.items():
+            runs[name].append(run_alone(name, "--nodes", str(args.nodes)))
+    ours = runs["this engine"]
+    print(f"graph: {ours[0]['nodes']} nodes (add, mul, tanh, relu; shared subexpressions)")
+    for name, rs in runs.items():
+        memory = (f"{min(r['bytes_after'] for r in rs):.0f} bytes/node after backward, "
+                  f"{min(r['bytes_peak'] for r in rs):.0f} peak" if not name.startswith("torch")
+                  else "memory: not comparable (tracemalloc sees no C++ allocations)")
+        print(f"{display_name(name):>26}: us/node build+backward {spread([r['us_per_node'] for r in rs])} "
+              f"(garbage collector {spread([r['gc_us_per_node'] for r in rs])}); {memory}")
+    for name, rs in runs.items():
         if name == "this engine":
             continue
-        worst = max(abs(a - b) for a, b in zip(r["grads"], ours["grads"]))
-        line = f"{display_name(name)} / this engine: time {r['us_per_node'] / ours['us_per_node']:.2f}x"
+        worst = max(abs(a - b) for r, o in zip(rs, ours) for a, b in zip(r["grads"], o["grads"]))
+        line = (f"{display_name(name)} / this engine, time: "
+                f"{spread([r['us_per_node'] / o['us_per_node'] for r, o in zip(rs, ours)], 2, 'x')}")
         if not name.startswith("torch"):
-            line += f", memory after backward {r['bytes_after'] / ours['bytes_after']:.2f}x"
+            line += f"; memory after backward {rs[0]['bytes_after'] / ours[0]['bytes_after']:.2f}x"
         print(f"ratio {line} (largest gradient difference: {worst:.1e})")
-    seconds = run_alone("chain", "--chain", str(args.chain))["seconds"]
-    print(f"this engine: a chain of {args.chain} multiplications built and backpropagated in {seconds:.2f} s "
-          f"under the default recursion limit ({sys.getrecursionlimit()})")
 
-    moons = {}
-    for name in [n for n in names if not n.startswith("torch")]:
-        moons[name] = min(run_alone(f"moons:{name}")["seconds"] for _ in range(args.repeats))
-        print(f"two-moons training step, {display_name(name):>16}: {moons[name] * 1000:8.1f} ms")
-    for name, seconds in moons.items():
+    small, large = args.sizes
+    per_node: dict[int, list[float]] = {small: [], large: []}
+    for _ in range(args.repeats):
+        for size in (small, large):
+            per_node[size].append(run_alone("this engine", "--nodes", str(size), "--no-memory")["us_per_node"])
+    ratios = [b / a for a, b in zip(per_node[small], per_node[large])]
+    print(f"size scaling, this engine: us/node at {small} nodes {spread(per_node[small])}; at {large} nodes "
+          f"{spread(per_node[large])}; large / small {spread(ratios, 2, 'x')}")
+
+    seconds = [run_alone("chain", "--chain", str(args.chain))["seconds"] for _ in range(args.repeats)]
+    print(f"this engine: a chain of {args.chain} multiplications built and backpropagated in "
+          f"{spread(seconds, 2, ' s')} under the default recursion limit ({sys.getrecursionlimit()})")
+
+    moons: dict[str, list[float]] = {n: [] for n in names if not n.startswith("torch")}
+    for _ in range(args.repeats):
+        for name in moons:
+            moons[name].append(run_alone(f"moons:{name}")["seconds"])
+    for name, times in moons.items():
+        print(f"two-moons training step, {display_name(name):>16}: {spread([t * 1000 for t in times], 1, ' ms')}")
+    for name, times in moons.items():
         if name != "this engine":
-            print(f"ratio {display_name(name)} / this engine, two-moons step: {seconds / moons['this engine']:.1f}x")
+            ratio = [t / o for t, o in zip(times, moons["this engine"])]
+            print(f"ratio {display_name(name)} / this engine, two-moons step: {spread(ratio, 1, 'x')}")
 
 
 def run_alone(engine: str, *more: str) -> dict:

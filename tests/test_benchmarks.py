@@ -18,13 +18,18 @@ def run(script: str, *args: str) -> str:
 
 @pytest.mark.skipif(importlib.util.find_spec("micrograd") is None, reason="micrograd (dev extras) not installed")
 def test_bench_engine_engines_agree_on_every_gradient():
-    out = run("bench_engine.py", "--nodes", "3000", "--chain", "2000", "--repeats", "1")
+    out = run("bench_engine.py", "--nodes", "3000", "--chain", "2000", "--repeats", "2", "--sizes", "1000", "4000")
     differences = re.findall(r"largest gradient difference: (\S+)\)", out)
     assert len(differences) == 1 + (importlib.util.find_spec("torch") is not None), out
     assert all(float(d) < 1e-9 for d in differences), out
-    assert re.search(r"this engine: +[\d.]+ us/node build\+backward \(garbage collector [\d.]+\)", out), out
-    assert "a chain of 2000 multiplications built and backpropagated" in out
-    assert re.search(r"two-moons step: [\d.]+x", out), out
+    number = r"[\d.]+"
+    spread = rf"min {number}[^,]*, median {number}[^,]*, max {number}"
+    assert re.search(rf"this engine: us/node build\+backward {spread} \(garbage collector {spread}\)", out), out
+    assert re.search(rf"micrograd 0.1.0 / this engine, time: {spread}", out), out
+    assert re.search(rf"size scaling, this engine: us/node at 1000 nodes {spread}; at 4000 nodes {spread}; "
+                     rf"large / small {spread}", out), out
+    assert re.search(rf"a chain of 2000 multiplications built and backpropagated in {spread}", out), out
+    assert re.search(rf"two-moons step: {spread}", out), out
 
 
 def test_gc_layouts_counts_tracked_objects_per_node():

@@ -198,7 +198,7 @@ def test_anomaly_mode_is_switched_off_after_an_error():
     with pytest.raises(AutogradError):
         with detect_anomaly():
             Value(0.0).log()
-    assert not autograd.engine.Modes.anomaly and not autograd.engine.Modes.sites
+    assert not autograd._modes.anomaly and not autograd._modes.sites
 
 
 def test_training_under_anomaly_mode_gives_the_same_numbers():
@@ -530,4 +530,5 @@ def test_graphs_made_in_anomaly_mode_are_released_while_still_inside():
         held, after_one = memory_around(build)  # one graph built and dropped
         _, after_seven_more = memory_around(build_seven)  # seven more, each dropped before the next
     assert held > 100_000 * 2
-    assert after_one < held / 2 and after_seven_more < after_one, (held, after_one, after_seven_more)
+    # seven graphs piled up would hold seven times `held`; the table of sites may grow by a resize
+    assert after_one < held / 2 and after_seven_more < min(held, 1.5 * after_one), (held, after_one, after_seven_more)
