@@ -300,7 +300,8 @@ class BackwardSteps(Sequence):
 
 
 # Runs where scripts may run: builds the player from the frames in the JSON beside it and removes the static
-# pictures. The frames sit in a box at most 80% of the window high, scrolled so the active node is in view.
+# pictures. The frames sit in a box at most 80% of the window high, scrolled so the active node is in view; the
+# step's text shows above the box when the frame (whose text is at its bottom) is taller than the box.
 _PLAYER_SCRIPT = """
 (function start(script, tries) {
   // the player's element: the script's parent, or by its id where the script runs elsewhere (classic Notebook)
@@ -342,6 +343,7 @@ _PLAYER_SCRIPT = """
     for (var j = 0; j < frames.length; j++) frames[j].style.display = j === k ? "" : "none";
     status.textContent = "step " + data.frames[k].step + " of " + data.total;
     text.textContent = data.frames[k].text;
+    text.hidden = view.scrollHeight <= view.clientHeight;  // the frame shows its text too, unless cut off
     root.dataset.current = data.frames[k].node;
     reveal();
   }

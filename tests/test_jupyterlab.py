@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograd import Value
+from autograd.viz import backward_steps
 from chromium import PAGE_WIDTH, start
 from notebook_files import NOTEBOOKS
 
@@ -115,7 +117,10 @@ def jupyterlab(tmp_path_factory):
     root = tmp_path_factory.mktemp("clone")
     for notebook in NOTEBOOKS:  # a copy: opening a notebook must not change the repository's files
         shutil.copy(notebook, root / notebook.name)
-    server = Server(root, tmp_path_factory.mktemp("jupyter"))
+    home = tmp_path_factory.mktemp("jupyter")
+    (home / "data").mkdir()
+    _player_notebooks(root, home / "data")
+    server = Server(root, home)
     yield server
     server.stop()
 
@@ -125,6 +130,26 @@ def browser(jupyterlab, tmp_path_factory):
     driver = start(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
+
+
+def _player_notebooks(root: Path, data_dir: Path) -> None:
+    """player_trusted.ipynb and player_untrusted.ipynb: one cell, `backward_steps(L)` of L = tanh(x y) with its
+    saved output; the first signed with the server's key (trusted, as after "Trust notebook"). By hand, backward
+    visits L, then a, then the leaves x and y."""
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    a = x * y
+    a.label = "a"
+    L = a.tanh()
+    L.label = "L"
+    output = nbformat.v4.new_output("execute_result", data=backward_steps(L)._repr_mimebundle_(), execution_count=1)
+    for name in ("player_trusted", "player_untrusted"):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("steps", execution_count=1,
+                                                                             outputs=[output])])
+        notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        if name == "player_trusted":
+            from nbformat.sign import NotebookNotary
+            NotebookNotary(data_dir=str(data_dir)).sign(notebook)
+        nbformat.write(notebook, root / f"{name}.ipynb")
 
 
 # What the page shows, per cell: for each output, its images (loaded width, right edge), whether it is a
@@ -213,3 +238,39 @@ def test_untrusted_notebook_shows_every_picture(jupyterlab, browser, notebook):
         assert len(players) == sum(out["player"] for out in saved), where
         for out in players:  # untrusted: the scripts did not run, the sanitizer kept the animated image
             assert out["animation"] and not out["controls"] and out["svg"] == 0, (where, out)
+
+
+def _player(browser) -> dict:
+    return browser.execute_script("""
+        const player = document.querySelector('.jp-OutputArea-output .bp-player');
+        const status = player && player.querySelector('.bp-status');
+        const frame = player && [...player.querySelectorAll('.bp-frame')].find(f => f.offsetParent !== null);
+        const active = frame && frame.querySelector('g.node.active:not(.op) text');
+        const image = player && player.querySelector('.bp-static img');
+        return {status: status && status.textContent, node: active && active.textContent,
+                image: image && image.complete ? image.naturalWidth : 0};
+    """)
+
+
+def test_trusted_notebook_plays_the_steps(jupyterlab, browser):
+    """Trusted, the player's script runs in JupyterLab: the buttons replace the animated image."""
+    _open(browser, jupyterlab, Path("player_trusted.ipynb"), 1)
+    try:
+        deadline = time.monotonic() + 20
+        while _player(browser)["status"] is None and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _player(browser) == {"status": "step 1 of 4", "node": "L", "image": 0}
+        from selenium.webdriver.common.by import By
+        browser.find_element(By.CSS_SELECTOR, ".bp-player .bp-next").click()
+        assert _player(browser) == {"status": "step 2 of 4", "node": "a", "image": 0}
+        _screenshots(browser, Path("player_trusted.ipynb"))
+    finally:
+        jupyterlab.stop_kernels()
+
+
+def test_untrusted_notebook_shows_the_animated_steps(jupyterlab, browser):
+    """Untrusted, the sanitized player shows the animated image of every step and no buttons."""
+    _open(browser, jupyterlab, Path("player_untrusted.ipynb"), 1)
+    jupyterlab.stop_kernels()
+    shown = _player(browser)
+    assert shown["status"] is None and shown["image"] > 0
