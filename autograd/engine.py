@@ -76,7 +76,7 @@ def _binary_method(op: Op, doc: str, reflected: bool = False, parameter: str = "
                 return NotImplemented
         if reflected:
             self, other = other, self
-        if _modes.watch or op is POW:  # inside no_grad() or detect_anomaly(); a power checks its base
+        if _modes.watch:  # inside no_grad() or detect_anomaly()
             return _apply(op, (self, other))
         x, y = self.data, other.data
         requires_grad = self.requires_grad or other.requires_grad
@@ -88,6 +88,21 @@ def _binary_method(op: Op, doc: str, reflected: bool = False, parameter: str = "
         return _record(out, local_grads, op, requires_grad, self, other)
 
     method.__name__, method.__doc__ = str(op), doc
+    return method
+
+
+def _pow_method(doc: str, reflected: bool = False) -> Callable[[Value, Any], Value]:
+    """`**`, which first refuses a negative base with a Value exponent: d(a^b)/db = a^b ln a needs a > 0."""
+    power = _binary_method(POW, doc, reflected)
+
+    def method(self: Value, other: Any) -> Value:
+        base, exponent = (other, self) if reflected else (self, other)
+        if type(exponent) is Value and exponent.requires_grad and (type(base) is Value or _errors.is_real(base)) \
+                and _data(base) < 0:
+            return _apply(POW, (_constant(base, POW, exponent), exponent))  # raises, naming both
+        return power(self, other)
+
+    method.__name__, method.__doc__ = "**", doc
     return method
 
 
@@ -281,10 +296,10 @@ class Value:
                                       "d/dother = -self/other^2.")
     __rtruediv__ = _binary_method(DIV, "other / self. Local derivatives: d/dother = 1/self, "
                                        "d/dself = -other/self^2.", reflected=True)
-    __pow__ = _binary_method(POW, "self ** other. Local derivatives: d/dself = other self^(other-1) (at self = 0: "
+    __pow__ = _pow_method("self ** other. Local derivatives: d/dself = other self^(other-1) (at self = 0: "
                                   "0 for other = 0 or > 1, infinite for 0 < other < 1); d/dother = self^other "
                                   "ln(self), taken as 0 at self = 0 and an error for self < 0.")
-    __rpow__ = _binary_method(POW, "other ** self. Local derivatives: d/dother = self other^(self-1); d/dself = "
+    __rpow__ = _pow_method("other ** self. Local derivatives: d/dother = self other^(self-1); d/dself = "
                                    "other^self ln(other), taken as 0 at other = 0 and an error for other < 0.",
                               reflected=True)
     __neg__ = _unary_method(NEG, "-self. Local derivative: -1.")
