@@ -160,7 +160,8 @@ if (!panel) return null;
 return [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell =>
     [...cell.querySelectorAll('.jp-OutputArea-output')].map(out => ({
         images: [...out.querySelectorAll('img')].map(img => [img.complete ? img.naturalWidth : -1,
-                                                              img.getBoundingClientRect().right]),
+                                                              img.getBoundingClientRect().right,
+                                                              img.src.startsWith('data:image/png;')]),
         player: !!out.querySelector('.bp-player'),
         animation: !!out.querySelector('.bp-static img'),
         controls: !!out.querySelector('.bp-controls'),
@@ -189,7 +190,7 @@ def _open(browser, server: Server, notebook: Path, n_cells: int) -> list:
     while True:
         shown = browser.execute_script(SHOWN)
         if shown is not None and len(shown) == n_cells and all(
-                width >= 0 for cell in shown for out in cell for width, _ in out["images"]):
+                width >= 0 for cell in shown for out in cell for width, _, _ in out["images"]):
             time.sleep(0.5)  # outputs of the last cells may still be attaching
             again = browser.execute_script(SHOWN)
             if again == shown:
@@ -228,11 +229,12 @@ def test_untrusted_notebook_shows_every_picture(jupyterlab, browser, notebook):
         where = f"{notebook.name}, cell {k}"
         for out in outputs:
             assert not ADDRESS.search(out["text"]), f"{where}: shows an object's address: {out['text'][:200]}"
-            for width, right in out["images"]:
+            for width, right, png in out["images"]:
                 assert width > 0, f"{where}: an image did not load"
                 assert right <= PAGE_WIDTH, f"{where}: an image is cut at the right ({right:.0f} px)"
+                assert png, f"{where}: untrusted, an image shows that is not the saved PNG"
         pictures = sum(out["picture"] for out in saved)
-        loaded = sum(1 for out in outputs for width, _ in out["images"] if width > 0)
+        loaded = sum(1 for out in outputs for width, _, _ in out["images"] if width > 0)
         assert loaded == pictures, f"{where}: {pictures} saved pictures, {loaded} images shown"
         players = [out for out in outputs if out["player"]]
         assert len(players) == sum(out["player"] for out in saved), where
