@@ -29,6 +29,9 @@ from ._picture import Picture, layout, write
 from .engine import Value, grad, topological_order
 
 
+PLAYED = 60  # at most this many frames in a notebook's display (the steps of a bigger graph: by slices)
+
+
 @dataclass
 class FrameEdge:
     """One parent of the node being propagated (`index`: its operand position; `number`: 1, 2, ... among the
@@ -283,11 +286,18 @@ class BackwardSteps(Sequence):
         return self._memo["animation"]
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        shown = self if len(self.frames) <= PLAYED else self[:PLAYED]  # each frame shown costs two renderings
         try:
-            bundle = {"text/html": self.html()}
+            bundle = {"text/html": shown.html()}
         except RuntimeError as e:  # no Graphviz
             return {"text/plain": f"{self!r}\n(not drawn: {e})\n{self}"}
-        animation = self.animated_png()  # for viewers that show images but no HTML
+        if shown is not self:
+            first = self.frames[0].index
+            bundle["text/html"] = (f"<p>The first {PLAYED} of these {len(self.frames)} steps: "
+                                   f"<code>steps[{first + PLAYED}:{first + 2 * PLAYED}]</code> shows the next ones, "
+                                   "<code>steps.to_html(path)</code> writes a page with all of them.</p>"
+                                   + bundle["text/html"])
+        animation = shown.animated_png()  # for viewers that show images but no HTML
         if animation is not None:
             bundle["image/png"] = base64.b64encode(animation).decode("ascii")
         bundle["text/plain"] = repr(self)

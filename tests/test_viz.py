@@ -713,3 +713,21 @@ def test_bad_options_name_the_function_argument_and_value(call, error, fragment)
     with pytest.raises(error) as raised:
         call(nodes["L"])
     assert fragment in str(raised.value)
+
+
+def test_a_notebook_plays_at_most_PLAYED_steps(monkeypatch):
+    from autograd import _player
+    monkeypatch.setattr(_player, "PLAYED", 3)
+    x = Value(0.5, label="x")
+    y = ((x * x).sin() + x).exp()  # by hand: exp, +, sin, *, x: 5 steps
+    steps = backward_steps(y)
+    assert len(steps) == 5
+    bundle = steps._repr_mimebundle_()
+    frames = json.loads(re.search(r'class="bp-frames">(.*?)</script>', bundle["text/html"], re.S).group(1))
+    assert [f["step"] for f in frames["frames"]] == [1, 2, 3] and frames["total"] == 5
+    assert "The first 3 of these 5 steps: <code>steps[3:6]</code> shows the next ones" in bundle["text/html"]
+    from PIL import Image
+    assert Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))).n_frames == 3
+    assert bundle["text/plain"].startswith("backward_steps: steps 1 to 5 of 5")
+    later = steps[3:]._repr_mimebundle_()["text/html"]  # a slice within the limit: all of it, no note
+    assert "The first" not in later and '"step": 4' in later and '"step": 5' in later
