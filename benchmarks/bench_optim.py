@@ -116,7 +116,8 @@ def main() -> None:
     if args.baseline:
         source = subprocess.run(["git", "show", f"{args.baseline}:nn/_optim.py"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout
-        baseline_file = str(Path(tempfile.mkdtemp()) / "_optim_baseline.py")
+        folder = tempfile.TemporaryDirectory()  # removed when the script ends
+        baseline_file = str(Path(folder.name) / "_optim_baseline.py")
         Path(baseline_file).write_text(source)
         ways.append("baseline")
     if importlib.util.find_spec("torch") is not None:
