@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import numbers
 import random
@@ -61,6 +62,9 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
     Warns once (`TrainingStalledWarning`) when the loss has stopped moving (over 20 epochs, by less than 1
     part in 10^4) while it is still at least half its first epoch's value, or while most tanh and sigmoid
     units are saturated: the compilation of articles' "network paralysis" and "local minima" (file 002).
+
+    Python's garbage collector is paused while it trains (`gc.disable()`), and its setting is restored when
+    `train` returns or raises.
     """
     _check_arguments(model, inputs, targets, loss_fn, lr, optimizer)
     if len(inputs) != len(targets) or len(inputs) == 0:
@@ -81,6 +85,23 @@ def train(model: Callable, inputs: Sequence, targets: Sequence, loss_fn: Callabl
                          "must be the same every epoch: use shuffle=False")
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr)
+    # The garbage collector is paused while training: the graphs hold no cycles (each batch's graph is freed
+    # when the next replaces it), so its collections would only rescan the model and the graph. Restored to the
+    # user's setting, also after an error. Two moons, 100 examples in one batch, MLP(2, [16, 16, 1]): 25.6-26.3
+    # instead of 29.1-30.5 ms per epoch (online training: no change, its graphs are too small to set it off).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _train(model, inputs, targets, loss_fn, epochs, lr, optimizer, batch_size, shuffle, seed, progress,
+                      compiled)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _train(model, inputs, targets, loss_fn, epochs, lr, optimizer, batch_size, shuffle, seed, progress,
+           compiled) -> list[float]:
+    """The loop of `train`, on checked arguments."""
     steps: dict = {}  # compiled=True: batch -> its recorded step
     rng = random.Random(seed)
     order = list(range(len(inputs)))
@@ -162,7 +183,7 @@ def _warn_if_stalled(history: list[float], loss: Value, lr: float | None) -> boo
     warnings.warn(f"train(): the loss has stopped moving: {last:.6g} in epoch {len(history)}, the same to "
                   f"1 part in 10^4 over the last {STALL_WINDOW} epochs (epoch 1: {history[0]:.6g}). {cause} Try a "
                   f"smaller learning rate ({rate}), other initial weights (another seed, or smaller ones), or "
-                  "momentum.", TrainingStalledWarning, stacklevel=3)
+                  "momentum.", TrainingStalledWarning, stacklevel=4)
     return True
 
 
