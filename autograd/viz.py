@@ -335,14 +335,14 @@ def draw_network(model, *, inputs: Sequence | None = None, root: Value | None = 
                   {"fontname": "Helvetica", "fontsize": "11"}, {"fontname": "Helvetica", "fontsize": "10"})
         for i in range(1, n_inputs + 1):
             lines = [str(i)] + ([f"x{i} = {num(values[f'x{i}'])}"] if f"x{i}" in values else [])
-            dot.node(f"n{i}", {"label": "\\n".join(lines), "shape": "circle", "style": "filled",
+            dot.node(f"n{i}", {"label": "\\n".join(lines), "shape": _shape(lines), "style": "filled",
                                "fillcolor": "#d1e7dd", "class": "input"})
         sources = list(range(1, n_inputs + 1))
         for layer in model.layers:
             for neuron in layer.neurons:
                 j = neuron.number
                 lines = _neuron_lines(neuron, values, num, root_name, article_delta)
-                dot.node(f"n{j}", {"label": "\\n".join(lines), "shape": "circle", "class": "neuron",
+                dot.node(f"n{j}", {"label": "\\n".join(lines), "shape": _shape(lines), "class": "neuron",
                                    "tooltip": f"neuron {j}, activation {_activation_name(neuron.activation)}"})
                 for i, w in zip(sources, neuron.w):
                     text = f"{w.label} = {num(w.data)}" if w.label else num(w.data)
@@ -352,6 +352,12 @@ def draw_network(model, *, inputs: Sequence | None = None, root: Value | None = 
     n_edges = sum(len(n.w) for n in neurons)
     counts = f"{n_inputs} inputs, {len(neurons)} neurons, {n_edges} weights"
     return Picture("draw_network", source, rankdir, counts, max_width)
+
+
+def _shape(lines: list[str]) -> str:
+    """A circle for a bare number (as the documents draw neurons); an ellipse, about half the size of the
+    circle around them, for several lines of numbers."""
+    return "circle" if len(lines) == 1 else "ellipse"
 
 
 def _neuron_lines(neuron, values: dict, num, root_name: str, article_delta: bool) -> list[str]:
