@@ -135,6 +135,7 @@ class Neuron:
         self.w = [Value(rng.uniform(-bound, bound), label=_weight_label(i, self.number))
                   for i in self.input_numbers]
         self.b = Value(rng.uniform(-bound, bound), label=f"b{self.number}") if bias else None
+        self._z_label, self._y_label = f"z{self.number}", f"y{self.number}"  # made once, not at every call
 
     def __call__(self, xs) -> Value:
         """The neuron's output y for the inputs xs (numbers or Values)."""
@@ -142,11 +143,11 @@ class Neuron:
 
     def _forward(self, xs: list[Value]) -> Value:
         z = linear(self.w, xs, self.b)  # z_j = sum_i w_ij y_i + b_j, one node
-        z.label = f"z{self.number}"
+        z.label = self._z_label
         if self._f is None:
             return z
         y = self._f(z)  # y_j = f(z_j)
-        y.label = f"y{self.number}"
+        y.label = self._y_label
         return y
 
     def parameters(self) -> list[Value]:
