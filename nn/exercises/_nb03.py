@@ -6,7 +6,7 @@ The exact answers come from the engine: the gradients of a small linear layer an
 
 from __future__ import annotations
 
-from autograd import Value, grad
+from autograd import Value, grad, linear
 
 from ._registry import Exercise, Mistake, register
 
@@ -20,8 +20,8 @@ def _delta_l() -> list[float]:
     """delta^(l) = dL/dz^(l) for the loss L = sum_j delta_j^(l+1) z_j^(l+1), whose dL/dz^(l+1) is delta^(l+1)."""
     z = [Value(v) for v in _Z]
     y = [v.sigmoid() for v in z]
-    z_next = [sum(w_ji * y_i for w_ji, y_i in zip(row, y)) for row in _W]
-    loss = sum(d * zn for d, zn in zip(_DELTA_NEXT, z_next))
+    z_next = [linear(row, y) for row in _W]  # z_j^(l+1) = sum_i w_ji y_i
+    loss = linear(_DELTA_NEXT, z_next)
     return grad(loss, z)
 
 
@@ -64,10 +64,10 @@ _M = len(_X[0])
 def _batch_gradient(scale: float) -> list[list[float]]:
     """dL/dW by the engine for L = scale * sum_k 1/2 |t_k - W x_k|^2."""
     w = [[Value(v) for v in row] for row in _W]
-    loss = 0
+    loss = Value(0.0, requires_grad=False)
     for k in range(_M):
         for j in range(2):
-            z = sum(w[j][i] * _X[i][k] for i in range(3))
+            z = linear(w[j], [_X[i][k] for i in range(3)])  # z_j = sum_i w_ji x_ik
             loss = loss + 0.5 * (_T[j][k] - z) ** 2
     flat = [v for row in w for v in row]
     g = grad(scale * loss, flat)

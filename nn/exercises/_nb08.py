@@ -13,7 +13,7 @@ from ._registry import Exercise, Mistake, register
 # 08.grad_W: Y = X W, X = [[1, 2], [0, 1]], W = [[3], [-1]], L = sum_i Y_i -> grad_W = X^T 1
 _X = [[1.0, 2.0], [0.0, 1.0]]
 _W = [Value(3.0), Value(-1.0)]
-_L = sum(linear(_W, row) for row in _X)
+_L = linear(_W, _X[0]) + linear(_W, _X[1])  # Y_1 + Y_2
 register(Exercise(
     key="08.grad_W",
     question="Y = X W with X = [[1, 2], [0, 1]], W = [[3], [-1]], L = sum_i Y_i: the gradient of L with respect "

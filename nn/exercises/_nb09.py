@@ -17,7 +17,7 @@ register(Exercise(
     key="09.sum_abs",
     question="O_net = (0.3, 0.8), O_correct = (0.6, 0.5): the error summed over the neurons with the absolute "
              "value.",
-    expected=sum(abs(Value(t) - o) for o, t in zip(_o, _t)).data,
+    expected=sum((abs(Value(t) - o) for o, t in zip(_o, _t)), Value(0.0, requires_grad=False)).data,
     hint="Take |O_correct,k - O_net,k| for each neuron, then add the two.",
     mistakes=[
         Mistake(0.0, "That is the plain sum of the differences, where +0.3 and -0.3 cancel: the article's reason to "

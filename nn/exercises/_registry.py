@@ -101,6 +101,9 @@ def register(exercise: Exercise) -> Exercise:
     if callable(exercise.expected):
         raise ValueError(f"register(): exercise {key!r}: `expected` must be numbers or a word; for an exercise "
                          "whose answer is a function, give the numbers its `measure` gives on the right function")
+    if not isinstance(exercise.expected, str) and _numbers(exercise.expected) is None:
+        raise ValueError(f"register(): exercise {key!r}: `expected` must be numbers or a word, got "
+                         f"{exercise.expected!r}")
     _EXERCISES[key] = exercise
     return exercise
 
@@ -139,6 +142,8 @@ def _shape_error(key: str, answer: Answer, exercise: Exercise) -> str | None:
     if isinstance(exercise.expected, str):
         return None if isinstance(answer, str) else f"a word, like {exercise.expected[:1]!r}..., not {answer!r}"
     got, want = _numbers(answer), _numbers(exercise.expected)
+    if want is None:  # (register() refuses such an `expected`)
+        return None
     if got is None:
         return f"{'a number' if len(want) == 1 else f'{len(want)} numbers'}, not {answer!r}"
     if len(got) != len(want):
