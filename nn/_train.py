@@ -116,7 +116,8 @@ def _train(model, inputs, targets, loss_fn, epochs, lr, optimizer, batch_size, s
             batch = order[start:start + batch_size]
             optimizer.zero_grad()
             if compiled:
-                loss = functools.partial(_batch_loss, model, inputs, targets, loss_fn, batch)  # builds the graph
+                loss: Value | Callable[[], Value] = functools.partial(  # builds the graph
+                    _batch_loss, model, inputs, targets, loss_fn, batch)
                 if tuple(batch) not in steps:
                     steps[tuple(batch)] = autograd.compiled(loss)
                 value = steps[tuple(batch)]()  # = loss().backward(), returning the loss's value
@@ -157,7 +158,7 @@ def _check_arguments(model, inputs, targets, loss_fn, lr, optimizer) -> None:
         raise TypeError(f"train(): optimizer must be an nn optimiser (SGD, Adam), got {optimizer!r}")
 
 
-def _warn_if_stalled(history: list[float], loss: Value, lr: float | None) -> bool:
+def _warn_if_stalled(history: list[float], loss: Value | Callable[[], Value], lr: float | None) -> bool:
     """Warn (TrainingStalledWarning) and return True if the loss has stopped moving over the last
     STALL_WINDOW epochs while it is still at least half its first value, or while most tanh and sigmoid units
     of the last batch are saturated; `loss` is the last batch's loss, whose graph shows the units."""
@@ -189,7 +190,7 @@ def _warn_if_stalled(history: list[float], loss: Value, lr: float | None) -> boo
 
 def _batch_loss(model, inputs, targets, loss_fn, batch: list[int]) -> Value:
     """E = 1/M sum_k E_k over the M examples of the batch (lecture note eq 52)."""
-    total = 0.0
+    total = Value(0.0, requires_grad=False)  # (the constant that `loss + 0.0` would make)
     for k in batch:
         loss = loss_fn(model(inputs[k]), targets[k])
         if not isinstance(loss, Value):

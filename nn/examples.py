@@ -129,7 +129,10 @@ def half_unit(printed: str) -> float:
     Arguments:
         printed: the number as a decimal string.
     """
-    return 0.5 * 10.0 ** Decimal(printed).as_tuple().exponent
+    exponent = Decimal(printed).as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": a NaN or an infinity has no last digit
+        raise ValueError(f"half_unit(): printed = {printed!r} must be a finite decimal number")
+    return 0.5 * 10.0 ** exponent
 
 
 def agrees_within_rounding(printed: str, value: float) -> bool:

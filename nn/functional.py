@@ -320,7 +320,7 @@ def _target_distribution(target, n_classes: int) -> list[float]:
     """The target as a list of probabilities t_j: a class index becomes a one-hot list."""
     function = "cross_entropy"
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
-        if not 0 <= target < n_classes:
+        if not 0 <= int(target) < n_classes:
             raise ValueError(f"{function}(): target class {target!r} is out of range for {n_classes} logits "
                              f"(classes are 0..{n_classes - 1})")
         return [1.0 if j == target else 0.0 for j in range(n_classes)]

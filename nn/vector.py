@@ -158,7 +158,7 @@ class VectorMLP:
                                  f"{layer.activation!r}; the vector form needs a named one "
                                  f"({', '.join(ACTIVATIONS)})")
             weights.append([[w.data for w in neuron.w] for neuron in layer.neurons])
-            biases.append([neuron.b.data for neuron in layer.neurons] if has_bias else None)
+            biases.append([neuron.b.data for neuron in layer.neurons if neuron.b is not None] if has_bias else None)
             activations.append(layer.activation)
         return cls(weights, biases if has_bias else None, activations)
 
@@ -228,7 +228,7 @@ class VectorMLP:
         value, dW, db = self._backward(X, T, loss)
         for k, W in enumerate(self.weights):
             W -= lr * dW[k]  # W <- W - alpha grad W, eq 49
-            if db is not None:
+            if db is not None and self.biases is not None:
                 self.biases[k] -= lr * db[k]  # b <- b - alpha grad b, eq 50
         return value
 
