@@ -3,7 +3,9 @@
     python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 5] [--sizes 10000 1000000]
 
 1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors).
-2. Size scaling: this engine's cost per node on the same kind of graph at a small and a large size.
+2. Size scaling: this engine's cost per node on the same kind of graph at a small and a large size, with the
+   full garbage collections during the build counted, and again with the collector paused (as only the caller
+   can pause it), which separates the collector's share from that of memory access.
 3. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
 4. One two-moons training step: 100 samples, MLP(2, [16, 16, 1]) with ReLU, forward + hinge loss + L2 +
    backward + SGD update, as in micrograd's demo (this engine's nn against micrograd's nn).
@@ -154,29 +156,39 @@ def display_name(name: str) -> str:
 
 
 class CollectorTimer:
-    """A `gc.callbacks` entry that adds up the seconds spent in the garbage collector."""
+    """A `gc.callbacks` entry that adds up the seconds spent in the garbage collector, and counts the full
+    collections (of the oldest generation, which scan every tracked object) and their seconds."""
 
     def __init__(self):
         self.seconds, self._started = 0.0, 0.0
+        self.full, self.full_seconds = 0, 0.0
 
     def __call__(self, phase: str, info: dict) -> None:  # called before and after each collection
         if phase == "start":
             self._started = time.perf_counter()
         else:
-            self.seconds += time.perf_counter() - self._started
+            seconds = time.perf_counter() - self._started
+            self.seconds += seconds
+            if info["generation"] == 2:
+                self.full += 1
+                self.full_seconds += seconds
 
 
-def measure(name: str, n_ops: int, memory: bool = True) -> dict:
-    """Time build+backward of the graph in engine `name`, then measure its memory (tracemalloc) separately."""
+def measure(name: str, n_ops: int, memory: bool = True, collector: bool = True) -> dict:
+    """Time build+backward of the graph in engine `name`, then measure its memory (tracemalloc) separately.
+    `collector=False` pauses the garbage collector during build+backward (only for the size-scaling comparison)."""
     leaf, backward, read_grad = ENGINES[name][1]()
     inputs, program = make_program(n_ops)
     gc.collect()
     timer = CollectorTimer()
     gc.callbacks.append(timer)
     start = time.perf_counter()
+    if not collector:
+        gc.disable()
     nodes, root = build(leaf, inputs, program)
     backward(root)
     seconds = time.perf_counter() - start
+    gc.enable()
     gc.callbacks.remove(timer)
     n_nodes = len(nodes)
     grads = [read_grad(v) for v in nodes[: len(inputs)]]
@@ -190,6 +202,7 @@ def measure(name: str, n_ops: int, memory: bool = True) -> dict:
         after, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return {"us_per_node": seconds / n_nodes * 1e6, "gc_us_per_node": timer.seconds / n_nodes * 1e6,
+            "full_collections": timer.full, "full_gc_us_per_node": timer.full_seconds / n_nodes * 1e6,
             "bytes_after": after / n_nodes, "bytes_peak": peak / n_nodes,
             "nodes": n_nodes, "grads": grads}
 
@@ -262,6 +275,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs=2, default=[10_000, 1_000_000], help="size scaling: small, large")
     parser.add_argument("--engine", help=argparse.SUPPRESS)  # internal: measure one engine, print JSON
     parser.add_argument("--no-memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--collector-off-in-build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine == "chain":
         print(json.dumps({"seconds": chain(args.chain)}))
@@ -271,7 +285,8 @@ def main() -> None:
         print(json.dumps({"seconds": moons_step_seconds(name, 10 if name == "this engine" else 3)}))
         return
     if args.engine:
-        print(json.dumps(measure(args.engine, args.nodes, memory=not args.no_memory)))
+        print(json.dumps(measure(args.engine, args.nodes, memory=not args.no_memory,
+                                 collector=not args.collector_off_in_build)))
         return
 
     names = engines()
@@ -300,13 +315,24 @@ def main() -> None:
         print(f"ratio {line} (largest gradient difference: {worst:.1e})")
 
     small, large = args.sizes
-    per_node: dict[int, list[float]] = {small: [], large: []}
+    sized: dict[tuple[int, bool], list[dict]] = {(size, on): [] for size in (small, large) for on in (True, False)}
     for _ in range(args.repeats):
-        for size in (small, large):
-            per_node[size].append(run_alone("this engine", "--nodes", str(size), "--no-memory")["us_per_node"])
-    ratios = [b / a for a, b in zip(per_node[small], per_node[large])]
-    print(f"size scaling, this engine: us/node at {small} nodes {spread(per_node[small])}; at {large} nodes "
-          f"{spread(per_node[large])}; large / small {spread(ratios, 2, 'x')}")
+        for size, on in sized:
+            sized[size, on].append(run_alone("this engine", "--nodes", str(size), "--no-memory",
+                                             *([] if on else ["--collector-off-in-build"])))
+    per_node = {key: [r["us_per_node"] for r in rs] for key, rs in sized.items()}
+    ratios = [b / a for a, b in zip(per_node[small, True], per_node[large, True])]
+    print(f"size scaling, this engine: us/node at {small} nodes {spread(per_node[small, True])}; at {large} nodes "
+          f"{spread(per_node[large, True])}; large / small {spread(ratios, 2, 'x')}")
+    for size in (small, large):
+        rs = sized[size, True]
+        print(f"  full collections during the build at {size} nodes (in the caller's loop; backward() pauses the "
+              f"collector): {spread([r['full_collections'] for r in rs], 0)}, costing "
+              f"{spread([r['full_gc_us_per_node'] for r in rs], 2, ' us/node')}")
+    ratios = [b / a for a, b in zip(per_node[small, False], per_node[large, False])]
+    print(f"  the same with the collector paused during the build (which only the caller can do): us/node at "
+          f"{small} nodes {spread(per_node[small, False])}; at {large} nodes {spread(per_node[large, False])}; "
+          f"large / small {spread(ratios, 2, 'x')}")
 
     seconds = [run_alone("chain", "--chain", str(args.chain))["seconds"] for _ in range(args.repeats)]
     print(f"this engine: a chain of {args.chain} multiplications built and backpropagated in "
