@@ -40,7 +40,7 @@ def check_precision(precision, function: str) -> int:
     if not isinstance(precision, numbers.Integral) or isinstance(precision, bool):
         raise TypeError(f"{function}(): precision must be an int (digits after the decimal point), "
                         f"got {precision!r}")
-    if not 0 <= precision <= 17:
+    if not 0 <= int(precision) <= 17:
         raise ValueError(f"{function}(): precision = {precision!r} must be between 0 and 17 digits")
     return int(precision)
 

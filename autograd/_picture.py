@@ -86,6 +86,8 @@ def svg_size(svg: bytes | str) -> tuple[float, float]:
     """Width and height of an SVG written by Graphviz, in CSS pixels (Graphviz writes points: 1 pt = 4/3 px)."""
     head = svg[:2000].decode() if isinstance(svg, bytes) else svg[:2000]
     match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', head)
+    if match is None:
+        raise ValueError(f"svg_size(): the SVG gives no width and height in points; it begins {head[:80]!r}")
     return float(match.group(1)) * 4 / 3, float(match.group(2)) * 4 / 3
 
 
@@ -94,7 +96,8 @@ def layout(source: str) -> dict:
     "edges": {id: attrs}, "clusters": {name: attrs}}, for drawing the same picture again with other styles
     (`neato -n2` keeps positions)."""
     data = json.loads(run_graphviz(source, "json0", what="backward_steps()"))
-    nodes, clusters = {}, {}
+    nodes: dict[str, dict] = {}
+    clusters: dict[str, dict] = {}
     for obj in data.get("objects", []):
         (clusters if obj["name"].startswith("cluster") else nodes)[obj["name"]] = obj
     edges = {edge["id"]: edge for edge in data.get("edges", []) if "id" in edge}
@@ -127,14 +130,16 @@ class Picture:
         self.rankdir = rankdir or "LR"
         self.scale = 1.0
         self._preset = preset  # (scale, natural width): chosen beforehand (backward frames share their layout's)
-        self.width = self.height = None
-        self._source = None
+        self.width: float | None = None
+        self.height: float | None = None
+        self._source: str | None = None
         self._rendered: dict[str, bytes] = {}
 
     # The layout that fits, found on first use.
-    def _fit(self) -> None:
+    def _fit(self) -> str:
+        """Lay the picture out (once) and return its DOT text."""
         if self._source is not None:
-            return
+            return self._source
         if self._preset is not None:
             self.scale, natural_width = self._preset
             rankdir, source = self.rankdir, scaled(self._make_source(self.rankdir), self.scale, natural_width)
@@ -142,7 +147,7 @@ class Picture:
             width, height = svg_size(svg)
         else:
             candidates = [self._fixed_rankdir] if self._fixed_rankdir else ["LR", "TB"]
-            best = None
+            best: tuple[str, str, bytes, float, float] | None = None
             for rankdir in candidates:
                 source = self._make_source(rankdir)
                 svg = run_graphviz(source, "svg", self.program, f"{self.what}()")
@@ -151,6 +156,7 @@ class Picture:
                     best = (rankdir, source, svg, width, height)
                 if width <= self.max_width:
                     break
+            assert best is not None  # (candidates is never empty)
             rankdir, source, svg, width, height = best
             if width > self.max_width:  # scale down, keeping the text readable
                 self.scale = max(self.max_width / width, MIN_SCALE)
@@ -159,21 +165,21 @@ class Picture:
                 width, height = svg_size(svg)
         self.rankdir, self._source, self.width, self.height = rankdir, source, width, height
         self._rendered["svg"] = svg
+        return source
 
     @property
     def source(self) -> str:
         """The DOT text. (Without `dot`, the text of the first direction tried, not fitted.)"""
         try:
-            self._fit()
+            return self._fit()
         except RuntimeError:
             return self._make_source(self.rankdir)
-        return self._source
 
     def pipe(self, format: str = "svg") -> bytes:
         """The picture rendered by Graphviz in `format` ("svg", "png", "pdf", ...)."""
-        self._fit()
+        source = self._fit()
         if format not in self._rendered:
-            self._rendered[format] = run_graphviz(self._source, format, self.program, f"{self.what}()")
+            self._rendered[format] = run_graphviz(source, format, self.program, f"{self.what}()")
         return self._rendered[format]
 
     def summary(self) -> str:

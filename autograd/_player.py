@@ -393,7 +393,7 @@ def backward_steps(root: Value, *, precision: int = 4, rankdir: str | None = Non
     running: dict[Value, float] = {root: 1.0}
     for index, (node, node_grad) in enumerate(zip(order, complete)):
         node_grad = float(node_grad)
-        edges = []
+        edges: list[FrameEdge] = []
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if parent.requires_grad:
                 added = float(local) * node_grad  # what backward adds: local derivative * the node's gradient

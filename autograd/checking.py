@@ -83,7 +83,7 @@ class Comparison:
     def explanation(self) -> str:
         """Why this row failed, in a sentence for the error message: the two numbers and the tolerance, or
         the one-sided slopes at a kink; with the row's note."""
-        if self.verdict == "kink FAIL":
+        if self.verdict == "kink FAIL" and self.one_sided is not None:
             low, high = self.one_sided
             return (f"f has a kink here, with one-sided slopes from {low:.8g} to {high:.8g}, and the analytic "
                     f"derivative {self.analytic:.8g} is not between them")
@@ -287,7 +287,7 @@ def _compare(who: str, evaluate: Callable, point: list[float], at_point: list[fl
         estimate: (line, output k) -> (numeric derivative, note) where f is smooth; default the central
             difference.
     """
-    rows_by_output = [[] for _ in analytic]
+    rows_by_output: list[list[Comparison]] = [[] for _ in analytic]
     for index, name, value, u in directions:
         line = _Line(who, evaluate, point, u, name, value, at_point)
         for k, gradient in enumerate(analytic):

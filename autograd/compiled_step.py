@@ -294,7 +294,7 @@ def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[
     uses[keep] += 1
     adds = [i for i, op in enumerate(ops) if op == "+"]
     inner = {p for i in adds for p in flat[offsets[i]:offsets[i + 1]] if ops[p] == "+" and uses[p] == 1}
-    terms = {}
+    terms: dict[int, list[int]] = {}
     for i in adds:
         if i in inner:
             terms[i] = []
@@ -321,8 +321,8 @@ class _Replay:
 
         compared = [v for a, b, _, _ in guards for v in (a, b) if isinstance(v, Value)]
         nodes, find, flat, offsets, n_root = _graph(root, compared)
-        operations = list(compress(map(_op, nodes), (offsets[1:] > offsets[:-1]).tolist()))
-        operations = dict(zip(map(id, operations), operations)).values()  # each once (an Op is a str: by id)
+        used = list(compress(map(_op, nodes), (offsets[1:] > offsets[:-1]).tolist()))
+        operations = dict(zip(map(id, used), used)).values()  # each once (an Op is a str: by id)
         custom = sorted(str(op) or "(no name)" for op in operations if not _built_in(op, ARITY))
         if custom:
             raise _EngineOnly(f"the custom operation {', '.join(map(repr, custom))}, whose local derivatives "
@@ -353,7 +353,8 @@ class _Replay:
         needs_grad = np.zeros(len(leaves) + sum(map(len, groups.values())), dtype=bool)  # by slot
         needs_grad[slot[with_grad]] = True
         start = len(leaves)
-        self.groups, described = [], []
+        self.groups: list[Elementwise | MatrixProduct] = []
+        described: list[Group] = []
         for key in sorted(groups):
             members = np.array(groups[key], dtype=np.intp)
             level_, op, arity, backward = key
@@ -368,7 +369,8 @@ class _Replay:
                 in_order = np.argsort(parent_slots[:, 0], kind="stable")  # read the group before in its order
                 members, parent_slots = members[in_order], np.ascontiguousarray(parent_slots[in_order].T)
                 rows = [r for r in range(arity) if needs_grad[parent_slots[r]].any()]
-                group = Elementwise(RULES[op], parent_slots, start, stop, None if len(rows) == arity else rows)
+                group: Elementwise | MatrixProduct = Elementwise(RULES[op], parent_slots, start, stop,
+                                                                 None if len(rows) == arity else rows)
                 shape = None
             else:
                 order, weight_slots, input_slots, bias_slots = grid
@@ -382,9 +384,8 @@ class _Replay:
             needs_grad[start:stop] = backward
             self.groups.append(group)
             described.append(Group(level_, op, len(members), arity, backward, shape))
-            group.backward_pass = backward
             start = stop
-        self.backward_groups = [g for g in reversed(self.groups) if g.backward_pass]
+        self.backward_groups = [g for g, d in zip(self.groups[::-1], described[::-1]) if d.backward]
         self.leaves = [nodes[i] for i in leaves]
         self.values = np.zeros(start)
         self.values[:len(leaves)] = [leaf.data for leaf in self.leaves]
@@ -434,8 +435,8 @@ class _Replay:
         checks = []
         for op, rows in by_op.items():
             left, right, numbers, results, a, b = zip(*rows)
-            right = np.array(right, dtype=np.intp)
-            checks.append((compare[op], op, np.array(left, dtype=np.intp), np.maximum(right, 0), right < 0,
+            right_slots = np.array(right, dtype=np.intp)
+            checks.append((compare[op], op, np.array(left, dtype=np.intp), np.maximum(right_slots, 0), right_slots < 0,
                            np.array(numbers), np.array(results), a, b))
         return checks
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .checking import (ATOL, RTOL, GradcheckResult, _check_function, _check_settings, _compare, _cost_hint,
-                       _count, _directions, _finish, _title, _tolerance)
+                       _count, _directions, _finish, _Line, _title, _tolerance)
 
 METHODS = ("central", "richardson", "complex-step")
 RICHARDSON_STEP, RICHARDSON_LEVELS = 0.01, 3  # steps 0.01 max(1, |x|), its half and its quarter
@@ -65,7 +65,7 @@ class _Shaped:
         """The name of each element, in flat (row-major) order: "x", "x[3]", "W1[0, 2]"."""
         if not self.shape:
             return [self.name]
-        indices = [()]
+        indices: list[tuple[int, ...]] = [()]
         for n in self.shape:
             indices = [index + (i,) for index in indices for i in range(n)]
         return [f"{self.name}[{', '.join(map(str, index))}]" for index in indices]
@@ -93,7 +93,7 @@ def _flatten(value, allow_complex: bool = False) -> tuple[str, tuple, list]:
     if value is None or isinstance(value, (bool, str, bytes)):
         raise TypeError(f"{type(value).__name__} {value!r}")
     if isinstance(value, numbers.Real) or (allow_complex and isinstance(value, numbers.Complex)):
-        return "number", (), [complex(value) if isinstance(value, complex) else float(value)]
+        return "number", (), [float(value) if isinstance(value, numbers.Real) else complex(value)]
     if hasattr(value, "dtype") and hasattr(value, "shape"):  # a numpy array or numpy scalar
         kind = value.dtype.kind
         if kind not in "fiu" + ("c" if allow_complex else ""):
@@ -267,7 +267,8 @@ class _ComplexStep:
 
     def __init__(self, who: str, evaluate: Callable, eps: float):
         self.who, self.evaluate, self.eps = who, evaluate, eps
-        self.line, self.outputs = None, []
+        self.line: _Line | None = None  # the line whose complex outputs are kept
+        self.outputs: list[complex] = []
 
     def __call__(self, line, k: int) -> tuple[float, str]:
         if line is not self.line:  # one complex evaluation per line serves all its outputs
@@ -338,11 +339,10 @@ def _check(who: str, f: Callable, x, names, derivative: tuple[str, Callable, int
     lines = _directions(point, element_names, directions, seed)
     y_names = y_shape.elements()
 
-    def label(k: int, index: str, name: str) -> tuple[str, str]:
-        return f"{k},{index}", row_name(y_names[k], k, name)
-
+    label = None if row_name is None else (  # (output k, direction index, name) -> the row's (index, name)
+        lambda k, index, name: (f"{k},{index}", row_name(y_names[k], k, name)))
     rows = _compare(who, evaluate, point, outputs(y), analytic(arguments, lambda: _split(point, arguments), y_shape),
-                    lines, eps, atol, rtol, label if row_name else None, estimate)
+                    lines, eps, atol, rtol, label, estimate)
     column = "derivative" if row_name else "direction" if directions else "element"
     title = _title(who, len(rows), "derivative" if row_name else "element", eps, atol, rtol, directions)
     result = GradcheckResult(f"{title}, {method}", column, rows, _cost_hint(len(point), directions))

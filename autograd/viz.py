@@ -18,6 +18,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeAlias
 
 from ._drawing import (MAX_NODES, PATH_STYLE, Drawing, Marks, check_max_nodes, check_precision, check_rankdir,
                        drawing_order, graph_source, number)
@@ -44,7 +45,7 @@ def render(picture, path: str | os.PathLike, format: str = "svg") -> str:
         raise TypeError(f"render(): picture must be a picture from autograd.viz, got {picture!r}")
     if isinstance(picture, Picture):
         return write(picture.pipe(format), path)
-    import graphviz
+    import graphviz  # type: ignore[import-untyped]  # (graphviz ships no type hints, and no stubs exist)
     try:
         return write(picture.pipe(format=format), path)
     except graphviz.ExecutableNotFound as e:
@@ -260,6 +261,9 @@ def _path_sum(drawing: Drawing, leaf: Value) -> tuple[float, int]:
     return path_sum.get(drawing.root, 0.0), path_count.get(drawing.root, 0)
 
 
+_Linked: TypeAlias = tuple[tuple[Value, int], "_Linked"] | None  # a path as (last edge, the rest), or None
+
+
 def _list_paths(drawing: Drawing, leaf: Value, max_paths: int) -> list[list[tuple[Value, int]]]:
     """The first `max_paths` paths from leaf to root, each a list of edges (node, index of the parent), found
     by depth-first search along the uses of each node (in drawing order, operands in order). A path on the
@@ -270,12 +274,12 @@ def _list_paths(drawing: Drawing, leaf: Value, max_paths: int) -> list[list[tupl
     for node in drawing.nodes:
         for i, parent in enumerate(node.parents):
             uses.setdefault(parent, []).append((node, i))
-    paths = []
-    stack = [(leaf, None)]
+    paths: list[list[tuple[Value, int]]] = []
+    stack: list[tuple[Value, _Linked]] = [(leaf, None)]
     while stack and len(paths) < max_paths:
         node, linked = stack.pop()
         if node is drawing.root:
-            edges = []
+            edges: list[tuple[Value, int]] = []
             while linked is not None:
                 edge, linked = linked
                 edges.append(edge)
@@ -382,11 +386,14 @@ def _activation_name(activation) -> str:
 def _network_values(model, neurons: list, n_inputs: int, inputs, root) -> dict[str, float]:
     """The numbers to show, by name: x<i>, z<j>, y<j> and delta<j>, read from the nodes with these labels in
     the graph of a forward pass on `inputs`, or in the graph of `root` (then with delta<j> = d root/d z<j>)."""
-    if inputs is None and root is None:
-        return {}
     if root is not None and not isinstance(root, Value):
         raise TypeError(f"draw_network(): root must be a Value computed from the model, got {root!r}")
-    outputs = list(model(inputs)) if inputs is not None else [root]
+    if inputs is not None:
+        outputs = list(model(inputs))
+    elif root is not None:
+        outputs = [root]
+    else:
+        return {}
     wanted = {f"x{i}" for i in range(1, n_inputs + 1)} | {f"{v}{n.number}" for n in neurons for v in "zy"}
     found: dict[str, Value] = {}
     for output in outputs:
