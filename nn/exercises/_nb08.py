@@ -43,7 +43,7 @@ def _measure(f) -> list:
 def _engine_grad_w():
     W = [[Value(v) for v in row] for row in _WR]
     H = [[linear([W[k][j] for k in range(3)], x, _BR[j]).relu() for j in range(2)] for x in _XR]
-    L = sum(_GR[i][j] * H[i][j] for i in range(4) for j in range(2))
+    L = linear([g for row in _GR for g in row], [h for row in H for h in row])  # sum_ij G_ij H_ij
     flat = grad(L, [w for row in W for w in row])
     return [flat[2 * k:2 * k + 2] for k in range(3)]
 
