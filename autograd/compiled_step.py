@@ -47,9 +47,12 @@ import operator
 import warnings
 from itertools import chain, compress
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import Op, Value, engine, topological_order
+
+if TYPE_CHECKING:  # numpy is imported on first use, not with autograd
+    from ._numpy_groups import Elementwise, MatrixProduct
 
 
 class GraphChanged(RuntimeError):
