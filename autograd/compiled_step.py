@@ -259,32 +259,53 @@ def _graph(root: Value, compared: list[Value]):
     import numpy as np
 
     main = topological_order(root)[::-1]
-    objects = list(chain.from_iterable(map(_parents, main)))
-    _, found = _finder(main)(objects)
-    before = _walk([objects[k] for k in np.flatnonzero(~found)], set())  # the constants (and theirs)
+    main_parents = list(map(_parents, main))
+    # The root's edges (nearly all of them) are read once: one id per edge, located among the main nodes.
+    # (Once, not again for all nodes: recording 1.25 s -> 1.12 s, MLP(2, [64, 64, 1]) on 200 examples.)
+    edge_ids = _ids(chain.from_iterable(main_parents))
+    at, found = _Finder(main).locate(edge_ids)
+    missing = np.flatnonzero(~found)
+    objects = list(chain.from_iterable(main_parents)) if len(missing) else []
+    before = _walk([objects[k] for k in missing.tolist()], set())  # the constants (and theirs)
     after = _walk(compared, set(map(id, before)) | set(map(id, main)))
     nodes = before + main + after
-    find = _finder(nodes)
-    parents = list(map(_parents, nodes))
-    flat, _ = find(chain.from_iterable(parents))
+    find = _Finder(nodes)
+    at += len(before)
+    at[missing] = find.locate(edge_ids[missing])[0]
+    before_parents, after_parents = list(map(_parents, before)), list(map(_parents, after))
+    flat = np.concatenate((find(chain.from_iterable(before_parents))[0], at,
+                           find(chain.from_iterable(after_parents))[0]))
+    counts = np.fromiter(map(len, chain(before_parents, main_parents, after_parents)), np.intp, len(nodes))
     offsets = np.zeros(len(nodes) + 1, dtype=np.intp)
-    np.cumsum(np.fromiter(map(len, parents), np.intp, len(nodes)), out=offsets[1:])
+    np.cumsum(counts, out=offsets[1:])
     return nodes, find, flat, offsets, len(before) + len(main)
 
 
-def _finder(nodes: list[Value]) -> Callable:
-    """find(values) -> (their positions in `nodes`, whether each is there), by their ids, with numpy."""
+def _ids(values):
     import numpy as np
 
-    ids = np.fromiter(map(id, nodes), np.int64, len(nodes))
-    sorter = np.argsort(ids)
-    in_order = ids[sorter]
+    return np.fromiter(map(id, values), np.int64)
 
-    def find(values):
-        wanted = np.fromiter(map(id, values), np.int64)
-        at = np.searchsorted(in_order, wanted).clip(max=len(ids) - 1)
-        return sorter[at], in_order[at] == wanted
-    return find
+
+class _Finder:
+    """find(values) -> (their positions in `nodes`, whether each is there), by their ids, with numpy;
+    find.locate(ids) the same for an array of ids."""
+
+    def __init__(self, nodes: list[Value]):
+        import numpy as np
+
+        ids = _ids(nodes)
+        self.sorter = np.argsort(ids)
+        self.in_order = ids[self.sorter]
+
+    def __call__(self, values):
+        return self.locate(_ids(values))
+
+    def locate(self, wanted):
+        import numpy as np
+
+        at = np.searchsorted(self.in_order, wanted).clip(max=len(self.in_order) - 1)
+        return self.sorter[at], self.in_order[at] == wanted
 
 
 def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int]) -> dict[int, list[int]]:
@@ -491,13 +512,27 @@ def _grid(parent_slots, arity: int):
     import numpy as np
 
     n = arity // 2
-    neurons, j = np.unique(np.delete(parent_slots, np.s_[n:2 * n], axis=1), axis=0, return_inverse=True)
-    examples, m = np.unique(parent_slots[:, n:2 * n], axis=0, return_inverse=True)
-    cell = m.ravel() * len(neurons) + j.ravel()
+    neurons, j = _unique_rows(np.delete(parent_slots, np.s_[n:2 * n], axis=1))
+    examples, m = _unique_rows(parent_slots[:, n:2 * n])
+    cell = m * len(neurons) + j
     if len(neurons) * len(examples) != len(parent_slots) or len(np.unique(cell)) != len(cell):
         return None
     bias = np.ascontiguousarray(neurons[:, n]) if arity % 2 else None
     return np.argsort(cell), np.ascontiguousarray(neurons[:, :n]), examples, bias
+
+
+def _unique_rows(rows):
+    """np.unique(rows, axis=0, return_inverse=True), flat inverse. When equal first entries mean equal rows
+    (a weight slot belongs to one neuron, an input slot to one example), by the first column alone: the
+    same rows in the same order (recording 1.12 s -> 0.88 s, MLP(2, [64, 64, 1]) on 200 examples)."""
+    import numpy as np
+
+    _, index, inverse = np.unique(rows[:, 0], return_index=True, return_inverse=True)
+    distinct = rows[index]
+    if (rows == distinct[inverse]).all():
+        return distinct, inverse
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return distinct, inverse.ravel()
 
 
 _data = operator.attrgetter("data")
