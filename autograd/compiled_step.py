@@ -308,13 +308,11 @@ class _Finder:
         return self.sorter[at], self.in_order[at] == wanted
 
 
-def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int]) -> dict[int, list[int]]:
+def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int], uses) -> dict[int, list[int]]:
     """Merge chains of additions: an addition used only by another addition (and not in `keep`) becomes part
-    of it. Returns the merged additions' terms, left to right (adding them in this order is the engine's
-    order for (a + b) + c), by position; a merged-away addition gets the empty list."""
-    import numpy as np
-
-    uses = np.bincount(flat, minlength=len(ops))
+    of it. `uses[i]` is how many times node i is a parent (a numpy array, changed here). Returns the merged
+    additions' terms, left to right (adding them in this order is the engine's order for (a + b) + c), by
+    position; a merged-away addition gets the empty list."""
     uses[keep] += 1
     adds = [i for i, op in enumerate(ops) if op == "+"]
     inner = {p for i in adds for p in flat[offsets[i]:offsets[i + 1]] if ops[p] == "+" and uses[p] == 1}
@@ -356,7 +354,7 @@ class _Replay:
         ops = list(map(str, map(_op, nodes)))
         flat_list, offsets_list = flat.tolist(), offsets.tolist()
         keep = [n_root - 1, *find(compared)[0].tolist()]
-        sums = _merge_sums(ops, flat_list, offsets_list, keep)
+        sums = _merge_sums(ops, flat_list, offsets_list, keep, np.bincount(flat, minlength=len(nodes)))
 
         # Levels and groups: (level, op, number of parents, passes a gradient) -> positions of its nodes.
         level = [0] * len(nodes)
