@@ -308,9 +308,18 @@ class _Finder:
         return self.sorter[at], self.in_order[at] == wanted
 
 
+def _edges_where(chosen, flat, offsets) -> tuple[list[int], list[int]]:
+    """The edges where `chosen` (a boolean per edge) as lists like flat and offsets: node i's chosen parents
+    are flat[offsets[i]:offsets[i + 1]]."""
+    import numpy as np
+
+    return flat[chosen].tolist(), np.concatenate(([0], np.cumsum(chosen)))[offsets].tolist()
+
+
 def _merge_sums(ops: list[str], flat: list[int], offsets: list[int], keep: list[int], uses) -> dict[int, list[int]]:
     """Merge chains of additions: an addition used only by another addition (and not in `keep`) becomes part
-    of it. `uses[i]` is how many times node i is a parent (a numpy array, changed here). Returns the merged
+    of it. Node i's parents are flat[offsets[i]:offsets[i + 1]] (needed for the additions only); `uses[i]`
+    is how many times node i is a parent (a numpy array, changed here). Returns the merged
     additions' terms, left to right (adding them in this order is the engine's order for (a + b) + c), by
     position; a merged-away addition gets the empty list."""
     uses[keep] += 1
@@ -352,22 +361,30 @@ class _Replay:
         if any(map(_hooks, nodes)):
             raise _EngineOnly("gradient hooks (register_hook), which the replay would not call")
         ops = list(map(str, map(_op, nodes)))
-        flat_list, offsets_list = flat.tolist(), offsets.tolist()
+        counts = np.diff(offsets)  # parents per node
         keep = [n_root - 1, *find(compared)[0].tolist()]
-        sums = _merge_sums(ops, flat_list, offsets_list, keep, np.bincount(flat, minlength=len(nodes)))
+        is_add = np.array([op == "+" for op in ops], dtype=bool)
+        sums = _merge_sums(ops, *_edges_where(np.repeat(is_add, counts), flat, offsets), keep,
+                           np.bincount(flat, minlength=len(nodes)))
 
         # Levels and groups: (level, op, number of parents, passes a gradient) -> positions of its nodes.
+        # A node's level is 1 + the highest of its parents', read only from the parents that have parents
+        # (a leaf is on level 0): recording 4.8-5.0 s -> 4.6 s, MLP(2, [64, 64, 1]) on 1000 examples.
+        inner_flat, inner_offsets = _edges_where(counts[flat] > 0, flat, offsets)
         level = [0] * len(nodes)
         groups: dict[tuple, list[int]] = {}
-        leaves = []
-        for i, (a, b) in enumerate(zip(offsets_list, offsets_list[1:])):
-            terms = sums.get(i, flat_list[a:b]) if ops[i] == "+" else flat_list[a:b]
-            if a == b:
-                leaves.append(i)
-            elif terms:  # (a merged-away addition has none)
-                level[i] = 1 + max(map(level.__getitem__, terms))
-                backward = i < n_root and nodes[i].requires_grad
-                groups.setdefault((level[i], ops[i], len(terms), backward), []).append(i)
+        leaves = np.flatnonzero(counts == 0).tolist()
+        for i, arity in zip(np.flatnonzero(counts).tolist(), counts[counts > 0].tolist()):
+            if ops[i] == "+":
+                terms = sums[i]
+                if not terms:  # merged away
+                    continue
+                arity = len(terms)
+            else:
+                terms = inner_flat[inner_offsets[i]:inner_offsets[i + 1]]
+            level[i] = 1 + max(map(level.__getitem__, terms), default=0)
+            backward = i < n_root and nodes[i].requires_grad
+            groups.setdefault((level[i], ops[i], arity, backward), []).append(i)
 
         slot = np.zeros(len(nodes), dtype=np.intp)  # where each node's value is in `values`
         slot[leaves] = np.arange(len(leaves))
@@ -381,8 +398,7 @@ class _Replay:
             members = np.array(groups[key], dtype=np.intp)
             level_, op, arity, backward = key
             if op == "+":
-                parent_slots = slot[np.array([sums.get(i, flat_list[offsets_list[i]:offsets_list[i + 1]])
-                                              for i in members.tolist()], dtype=np.intp)]
+                parent_slots = slot[np.array([sums[i] for i in members.tolist()], dtype=np.intp)]
             else:
                 parent_slots = slot[flat[offsets[members][:, None] + np.arange(arity)]]
             grid = _grid(parent_slots, arity) if op == "linear" else None
@@ -417,8 +433,8 @@ class _Replay:
         self.grad_slots = slot[with_grad]
         self.root_slot = int(slot[n_root - 1])
         # The engine refuses a negative base with an exponent that needs a gradient (d(a^b)/db = a^b ln a).
-        bases = [flat_list[offsets_list[i]] for i, op in enumerate(ops)
-                 if op == "**" and nodes[flat_list[offsets_list[i] + 1]].requires_grad]
+        bases = [int(flat[offsets[i]]) for i, op in enumerate(ops)
+                 if op == "**" and nodes[flat[offsets[i] + 1]].requires_grad]
         self.bases = slot[bases]
         self.guards = self._guards(guards, find, slot)
         self.schedule = Schedule(described, len(leaves), len(nodes), len(flat))
