@@ -374,6 +374,28 @@ def test_the_levels_of_an_mlp_are_its_layers():
     assert "as a matrix product: 100 input vectors x 16 weight vectors" in str(schedule)
 
 
+def test_neurons_sharing_a_first_weight_are_still_a_matrix_product():
+    """Two weight vectors that begin with the same Value are two neurons (the grid is found from whole
+    rows, not from their first weights), and the replay gives the engine's gradients."""
+    a, b, c = Value(0.5), Value(-1.5), Value(2.0)
+    inputs = [[Value(1.0, requires_grad=False), Value(3.0, requires_grad=False)],
+              [Value(-2.0, requires_grad=False), Value(0.25, requires_grad=False)]]
+
+    def f():
+        return sum(z * z for z in (linear(w, x) for x in inputs for w in ([a, b], [a, c])))
+
+    step = compiled(f)
+    value = step()
+    replayed = grads_of([a, b, c])
+    for leaf in (a, b, c):
+        leaf.grad = 0.0
+    root = f()
+    root.backward()
+    assert [g.matrix for g in step.schedule().groups if g.op == "linear"] == [(2, 2)]
+    assert value == pytest.approx(root.data, rel=1e-12)
+    assert normwise_close(replayed, grads_of([a, b, c]))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # nn.train(compiled=True)
 
