@@ -26,12 +26,13 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout, not an installed copy
+
+from _fresh import in_fresh_interpreter, spread  # noqa: E402
 
 LR = 0.01
 WAYS = ["engine", "compiled", "torch", "vector"]
@@ -155,15 +156,8 @@ def measure(way: str, sizes: list[int], batch: int, steps: int) -> dict:
 def run_alone(way: str, sizes: str, batch: int, steps: int) -> dict:
     """This script in a fresh interpreter, measuring one way; what it printed (JSON)."""
     one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    out = subprocess.run([sys.executable, __file__, "--way", way, "--sizes", sizes, "--batch", str(batch),
-                          "--steps", str(steps)], check=True, capture_output=True, text=True,
-                         env={**os.environ, **one_thread}).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def spread(xs: list[float], scale: float = 1.0, digits: int = 2) -> str:
-    """'min / median / max' of the numbers times scale."""
-    return " / ".join(f"{x * scale:.{digits}f}" for x in (min(xs), statistics.median(xs), max(xs)))
+    return in_fresh_interpreter(__file__, "--way", way, "--sizes", sizes, "--batch", str(batch),
+                                "--steps", str(steps), env={**os.environ, **one_thread})
 
 
 def main() -> None:

@@ -28,8 +28,6 @@ import gc
 import json
 import math
 import random
-import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -37,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout, not an installed copy
 
+from _fresh import in_fresh_interpreter, spread as _spread  # noqa: E402
 from autograd import Value  # noqa: E402
 
 
@@ -263,8 +262,7 @@ def chain(n: int) -> float:
 
 def spread(values: list[float], digits: int = 2, unit: str = "") -> str:
     """'min 1.23, median 1.40, max 1.52' (with a unit after each number)."""
-    low, mid, high = min(values), statistics.median(values), max(values)
-    return f"min {low:.{digits}f}{unit}, median {mid:.{digits}f}{unit}, max {high:.{digits}f}{unit}"
+    return _spread(values, digits=digits, unit=unit, labelled=True)
 
 
 def main() -> None:
@@ -351,10 +349,8 @@ def main() -> None:
 
 
 def run_alone(engine: str, *more: str) -> dict:
-    """Run this script in a fresh interpreter for one measurement and return what it printed (JSON)."""
-    out = subprocess.run([sys.executable, __file__, "--engine", engine, *more],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    """This script in a fresh interpreter, measuring one engine; what it printed (JSON)."""
+    return in_fresh_interpreter(__file__, "--engine", engine, *more)
 
 
 if __name__ == "__main__":

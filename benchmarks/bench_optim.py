@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout, not an installed copy
 
+from _fresh import in_fresh_interpreter, spread as _spread  # noqa: E402
+
 SIZES = {"337": [16, 16, 1], "4417": [64, 64, 1]}
 UPDATES = ["sgd", "sgd_momentum", "adam"]
 
@@ -86,16 +88,13 @@ def measure(way: str, size: str, steps: int, baseline_file: str | None) -> dict:
 
 def run_alone(way: str, size: str, steps: int, baseline_file: str | None) -> dict:
     """This script in a fresh interpreter, measuring one way; what it printed (JSON)."""
-    command = [sys.executable, __file__, "--way", way, "--size", size, "--steps", str(steps)]
-    if baseline_file:
-        command += ["--baseline-file", baseline_file]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    more = ["--baseline-file", baseline_file] if baseline_file else []
+    return in_fresh_interpreter(__file__, "--way", way, "--size", size, "--steps", str(steps), *more)
 
 
 def spread(xs: list[float], scale: float = 1.0, digits: int = 1) -> str:
-    """'min / median / max' of the numbers times scale."""
-    return " / ".join(f"{x * scale:,.{digits}f}" for x in (min(xs), statistics.median(xs), max(xs)))
+    """'min / median / max' of the numbers times scale, with thousands separated (2,610.3)."""
+    return _spread(xs, scale, digits, thousands=True)
 
 
 def main() -> None:
