@@ -386,10 +386,7 @@ def _apply(op: Op, inputs: tuple[Value, ...]) -> Value:
         return _failed(op, inputs, e)
     if not graph:
         return _record(out, (), "", False)
-    if len(inputs) > 2:
-        node = _record(out, local_grads, op, requires_grad, many=inputs)
-    else:
-        node = _record(out, local_grads, op, requires_grad, inputs[0], inputs[1] if len(inputs) == 2 else None)
+    node = _record_of(out, local_grads, op, requires_grad, inputs)
     if _modes.anomaly:
         _modes.sites[id(node)] = _errors.user_site()
     return node
@@ -417,6 +414,13 @@ def _record(data: float, local_grads: tuple, op: str, requires_grad: bool, first
 
 
 _new = object.__new__
+
+
+def _record_of(data: float, local_grads: tuple, op: str, requires_grad: bool, inputs: tuple[Value, ...]) -> Value:
+    """`_record` for any number of inputs: one or two go in the node's slots, more in its tuple."""
+    if len(inputs) > 2:
+        return _record(data, local_grads, op, requires_grad, many=inputs)
+    return _record(data, local_grads, op, requires_grad, inputs[0], inputs[1] if len(inputs) == 2 else None)
 
 
 def _constant(x: Any, op: str, other: Any, parameter: str = "") -> Any:
@@ -449,9 +453,7 @@ def _failed(op: Op, inputs: tuple, e: Exception) -> Value:
     out = _errors.ieee_result(op, xs)
     requires_grad = any(x.requires_grad for x in inputs)
     local_grads = _errors.ieee_local_grads(op, xs, out) if requires_grad else ()
-    if len(inputs) > 2:
-        return _record(out, local_grads, op, requires_grad, many=inputs)
-    return _record(out, local_grads, op, requires_grad, inputs[0], inputs[1] if len(inputs) == 2 else None)
+    return _record_of(out, local_grads, op, requires_grad, inputs)
 
 
 def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
