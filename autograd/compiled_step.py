@@ -556,8 +556,7 @@ _op = operator.attrgetter("op")
 _requires_grad = operator.attrgetter("requires_grad")
 
 
-# The functions given to node.register_hook(), if any (an engine without gradient hooks has none).
-_hooks = operator.attrgetter("_hooks") if hasattr(Value, "register_hook") else (lambda node: None)
+_hooks = operator.attrgetter("_hooks")  # the functions given to node.register_hook(), or None
 
 
 def _name(x) -> str:
