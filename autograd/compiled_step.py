@@ -429,7 +429,6 @@ class _Replay:
         self.values[:len(leaves)] = [leaf.data for leaf in self.leaves]
         self.read_slots = np.arange(len(leaves))  # the leaves whose .data is read at every call
         self.grad_leaves = [nodes[i] for i in with_grad]
-        self.hooks_possible = hasattr(root, "register_hook")
         self.grad_slots = slot[with_grad]
         self.root_slot = int(slot[n_root - 1])
         # The engine refuses a negative base with an exponent that needs a gradient (d(a^b)/db = a^b ln a).
@@ -485,7 +484,7 @@ class _Replay:
 
         if not all(map(_requires_grad, self.grad_leaves)) or any(map(_requires_grad, self.read_constants)):
             raise _GuardFailed("a leaf's requires_grad was changed since the recording")
-        if self.hooks_possible and any(map(_hooks, self.grad_leaves)):  # a hook registered since the recording
+        if any(map(_hooks, self.grad_leaves)):  # a hook registered since the recording
             raise _UseEngine
         values = self.values
         values[self.read_slots] = np.fromiter(map(_data, self.read_leaves), float, len(self.read_slots))
