@@ -216,8 +216,8 @@ def check_node(node, data: Any, parents: Any, local_grads: Any, op: Any, label: 
     """The arguments of `Value(...)` checked: (data, parents, local_grads, op, requires_grad) as the node
     stores them, or a TypeError / ValueError naming the argument and the value."""
     if type(data) is float and data - data == 0.0 and not parents and not local_grads and op == "" and \
-            type(label) is str and requires_grad is None:  # the usual leaf: nothing to check
-        return data, (), (), "", True
+            type(label) is str and (requires_grad is None or type(requires_grad) is bool):  # the usual leaf
+        return data, (), (), "", requires_grad is not False
     parents, local_grads, op, requires_grad = check_user_node(node, parents, local_grads, op, label,
                                                               requires_grad)
     if isinstance(data, type(node)):

@@ -2,10 +2,14 @@
 
     python benchmarks/bench_engine.py [--nodes 200000] [--chain 1000000] [--repeats 5] [--sizes 10000 1000000]
 
-1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors).
+1. Build+backward time and memory per node of a random graph (this engine, micrograd, PyTorch 0-dim tensors,
+   and the floor: `floor_engine.py`, about the least a pure-Python engine can do per node, as a yardstick of
+   what CPython itself costs on this machine; the ratios against it show the most any pure-Python engine
+   could show here).
 2. Size scaling: this engine's cost per node on the same kind of graph at a small and a large size, with the
-   full garbage collections during the build counted, and again with the collector paused (as only the caller
-   can pause it), which separates the collector's share from that of memory access.
+   full garbage collections during the build counted, the floor engine's at the same sizes, and this engine's
+   again with the collector paused (as only the caller can pause it), which separates the collector's share
+   from that of memory access.
 3. A chain of 1,000,000 multiplications built and backpropagated (no recursion limit involved).
 4. One two-moons training step: 100 samples, MLP(2, [16, 16, 1]) with ReLU, forward + hinge loss + L2 +
    backward + SGD update, as in micrograd's demo (this engine's nn against micrograd's nn).
@@ -128,10 +132,16 @@ def _torch():
             lambda root: root.backward(), lambda v: 0.0 if v.grad is None else v.grad.item())
 
 
+def _floor():
+    import floor_engine
+    return floor_engine.leaf, floor_engine.backward, lambda v: v.grad
+
+
 # name -> (module that must be installed, loader). A loader imports its engine only when called, in the
 # engine's own interpreter: importing torch adds some 160,000 objects that every garbage collection of a
 # full generation would then scan, slowing whichever engine happened to share the interpreter with it.
-ENGINES = {"this engine": ("autograd", _ours), "micrograd": ("micrograd", _micrograd), "torch": ("torch", _torch)}
+ENGINES = {"this engine": ("autograd", _ours), "micrograd": ("micrograd", _micrograd), "torch": ("torch", _torch),
+           "floor": ("floor_engine", _floor)}
 
 
 def engines() -> list[str]:
@@ -151,6 +161,8 @@ def display_name(name: str) -> str:
     from importlib.metadata import version
     if name == "this engine":
         return name
+    if name == "floor":
+        return "floor (benchmarks/floor_engine.py)"
     return f"{name} {version(name)}" + (" scalars" if name == "torch" else "")
 
 
@@ -311,6 +323,11 @@ def main() -> None:
         if not name.startswith("torch"):
             line += f"; memory after backward {rs[0]['bytes_after'] / ours[0]['bytes_after']:.2f}x"
         print(f"ratio {line} (largest gradient difference: {worst:.1e})")
+    if "floor" in runs:  # what the same ratios are for the least a pure-Python engine can do, on this machine
+        for name, rs in runs.items():
+            if name not in ("this engine", "floor"):
+                ratios = [r["us_per_node"] / f["us_per_node"] for r, f in zip(rs, runs["floor"])]
+                print(f"ratio {display_name(name)} / floor, time: {spread(ratios, 2, 'x')}")
 
     small, large = args.sizes
     sized: dict[tuple[int, bool], list[dict]] = {(size, on): [] for size in (small, large) for on in (True, False)}
@@ -327,6 +344,12 @@ def main() -> None:
         print(f"  full collections during the build at {size} nodes (in the caller's loop; backward() pauses the "
               f"collector): {spread([r['full_collections'] for r in rs], 0)}, costing "
               f"{spread([r['full_gc_us_per_node'] for r in rs], 2, ' us/node')}")
+    floor = {size: [run_alone("floor", "--nodes", str(size), "--no-memory")["us_per_node"]
+                    for _ in range(args.repeats)] for size in (small, large)} if "floor" in names else {}
+    if floor:
+        ratios = [b / a for a, b in zip(floor[small], floor[large])]
+        print(f"  the floor engine, for comparison: us/node at {small} nodes {spread(floor[small])}; at {large} "
+              f"nodes {spread(floor[large])}; large / small {spread(ratios, 2, 'x')}")
     ratios = [b / a for a, b in zip(per_node[small, False], per_node[large, False])]
     print(f"  the same with the collector paused during the build (which only the caller can do): us/node at "
           f"{small} nodes {spread(per_node[small, False])}; at {large} nodes {spread(per_node[large, False])}; "
@@ -336,7 +359,7 @@ def main() -> None:
     print(f"this engine: a chain of {args.chain} multiplications built and backpropagated in "
           f"{spread(seconds, 2, ' s')} under the default recursion limit ({sys.getrecursionlimit()})")
 
-    moons: dict[str, list[float]] = {n: [] for n in names if not n.startswith("torch")}
+    moons: dict[str, list[float]] = {n: [] for n in names if n in ("this engine", "micrograd")}
     for _ in range(args.repeats):
         for name in moons:
             moons[name].append(run_alone(f"moons:{name}")["seconds"])

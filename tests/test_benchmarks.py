@@ -20,12 +20,15 @@ def run(script: str, *args: str) -> str:
 def test_bench_engine_engines_agree_on_every_gradient():
     out = run("bench_engine.py", "--nodes", "3000", "--chain", "2000", "--repeats", "2", "--sizes", "1000", "4000")
     differences = re.findall(r"largest gradient difference: (\S+)\)", out)
-    assert len(differences) == 1 + (importlib.util.find_spec("torch") is not None), out
+    assert len(differences) == 2 + (importlib.util.find_spec("torch") is not None), out  # micrograd, floor, torch
     assert all(float(d) < 1e-9 for d in differences), out
     number = r"[\d.]+"
     spread = rf"min {number}[^,]*, median {number}[^,]*, max {number}"
     assert re.search(rf"this engine: us/node build\+backward {spread} \(garbage collector {spread}\)", out), out
     assert re.search(rf"micrograd 0.1.0 / this engine, time: {spread}", out), out
+    assert re.search(rf"micrograd 0.1.0 / floor, time: {spread}", out), out
+    assert re.search(rf"the floor engine, for comparison: us/node at 1000 nodes {spread}; at 4000 nodes {spread}",
+                     out), out
     assert re.search(rf"size scaling, this engine: us/node at 1000 nodes {spread}; at 4000 nodes {spread}; "
                      rf"large / small {spread}", out), out
     assert re.search(rf"a chain of 2000 multiplications built and backpropagated in {spread}", out), out
