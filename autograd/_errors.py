@@ -29,26 +29,60 @@ _LIBRARY = (_AUTOGRAD + os.sep, os.path.join(os.path.dirname(_AUTOGRAD), "nn") +
 # ---------------------------------------------------------------------------------------------------------
 # Validators shared by the library's public functions (nn uses them too).
 
-def real_number(x: Any, what: str, finite: bool = True) -> float:
-    """`x` as a float, or a clear error naming `what` and the value.
+def real_number(x: Any, what: str, finite: bool = True, error: type[ValueError] = AutogradError,
+                also: str = "") -> float:
+    """`x` as a float, or a clear error naming `what` and the value: the one check of a number argument in
+    autograd and nn (their callers add only context, and range checks such as lr > 0).
 
     Arguments:
-        x: the value to check: an int or float (or another real number type), not a bool.
-        what: how the message names it, e.g. "Dual(): primal" or "SGD(): lr".
-        finite: also refuse inf, nan and integers beyond the float range (AutogradError, a ValueError).
+        x: the value to check: an int or float (or another real number type: a Fraction, a numpy float), not a
+            bool.
+        what: the function and the argument, as the messages name them, e.g. "Dual(): primal" or "SGD(): lr".
+        finite: also refuse inf, nan and integers beyond the float range (1.8e308); when False those give
+            inf, -inf or nan.
+        error: the class of the error for a number that is not finite: AutogradError (a ValueError, autograd's
+            default) or ValueError (nn's).
+        also: what else the caller accepts, for the message: "a Value" gives "must be a finite number or a
+            Value".
 
-    Raises TypeError for anything that is not a real number (a str, None, a bool, a Value).
+    Raises TypeError for anything that is not a real number (a str, None, a bool, a complex, a Value).
     """
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise TypeError(f"{what} must be a real number, got {x!r} ({type(x).__name__})")
+        raise TypeError(f"{what} must be a {'finite' if finite else 'real'} number{' or ' + also if also else ''}"
+                        f", got {shown_value(x)} ({type(x).__name__})")
     try:
         value = float(x)
-    except OverflowError:  # an int beyond 1.8e308
-        value = math.inf
-    if finite and not math.isfinite(value):
-        shown = f"an integer of {len(str(x))} digits" if isinstance(x, int) else repr(value)
-        raise AutogradError(f"{what} is {shown}; it must be a finite number")
+    except OverflowError:  # an int (or a Fraction) beyond 1.8e308
+        value = -math.inf if x < 0 else math.inf
+    if finite and value - value != 0.0:  # inf or nan
+        raise error(f"{what} must be a finite number{' or ' + also if also else ''}, got {shown_value(x)}")
     return value
+
+
+def shown_value(x: Any) -> str:
+    """repr(x) as an error message shows a value, but an integer too large for a float by its number of digits
+    (its repr would fill the screen, and Python refuses one of more than 4,300 digits)."""
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        try:
+            float(x)
+        except OverflowError:
+            return f"{'a negative' if x < 0 else 'an'} integer of {decimal_digits(int(x))} digits, too large " \
+                   "for a float"
+    try:
+        return repr(x)
+    except ValueError:  # a Fraction or a list holding an int of more than 4,300 digits
+        return f"a {type(x).__name__} too large to show"
+
+
+def decimal_digits(n: int) -> int:
+    """The number of decimal digits of |n|, without str(n) (refused beyond 4,300 digits)."""
+    n = abs(n)
+    digits = max(1, int((n.bit_length() - 1) * 0.30102999566398120) + 1)  # 2^(bits - 1) <= n < 2^bits
+    while n >= 10 ** digits:
+        digits += 1
+    while digits > 1 and n < 10 ** (digits - 1):
+        digits -= 1
+    return digits
 
 
 def number_list(values: Any, what: str) -> list[float]:

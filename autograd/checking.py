@@ -35,6 +35,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ._errors import real_number
 from .engine import AutogradError, Value, grad, topological_order
 
 PASSING_VERDICTS = ("ok", "kink", "jump")
@@ -329,11 +330,7 @@ def _check_inputs(who: str, inputs) -> list[float]:
         if isinstance(x, Value):
             raise TypeError(f"{who}: inputs[{i}] is a Value ({x!r}); give plain numbers (its .data): {who} builds "
                             "new Values for each evaluation")
-        if not isinstance(x, numbers.Real) or isinstance(x, bool):
-            raise TypeError(f"{who}: inputs[{i}] = {x!r} is a {type(x).__name__}, not a real number")
-        if not math.isfinite(x):
-            raise ValueError(f"{who}: inputs[{i}] = {x!r} is not finite; derivatives are checked at finite points")
-        point.append(float(x))
+        point.append(real_number(x, f"{who}: inputs[{i}]", error=ValueError))
     return point
 
 
@@ -346,15 +343,11 @@ def _input_names(who: str, names, n: int) -> list[str]:
     return names
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _check_settings(who: str, eps: float, atol: float, rtol: float, directions: int) -> None:
-    if not (_is_number(eps) and 0 < eps < math.inf):
+    if real_number(eps, f"{who}: eps", error=ValueError) <= 0:
         raise ValueError(f"{who}: eps = {eps!r} must be a positive number (the finite-difference step)")
     for setting, x in (("atol", atol), ("rtol", rtol)):
-        if not (_is_number(x) and 0 <= x < math.inf):
+        if real_number(x, f"{who}: {setting}", error=ValueError) < 0:
             raise ValueError(f"{who}: {setting} = {x!r} must be a number >= 0")
     if not isinstance(directions, int) or isinstance(directions, bool) or directions < 0:
         raise ValueError(f"{who}: directions = {directions!r} must be an int >= 0 (0 checks every input)")

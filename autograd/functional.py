@@ -24,11 +24,10 @@ for first derivatives, but `create_graph=True` through it (and so `hessian`, `hv
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable, Sequence
 
-from . import forward
-from ._errors import argument_count, number_list
+from . import _modes, forward
+from ._errors import argument_count, is_real, number_list, real_number
 from .engine import Value, grad, linear
 
 
@@ -108,9 +107,9 @@ def _scalar_output(f: Callable, xs: list[Value], where: str) -> Value:
     y = f(*xs)
     if isinstance(y, Value):
         return y
-    if isinstance(y, numbers.Real) and not isinstance(y, bool):  # f ignored its inputs: a constant
-        return Value(float(y), requires_grad=False)
     name = getattr(f, "__name__", repr(f))
+    if is_real(y):  # f ignored its inputs: a constant (inf and nan allowed inside ieee_floats() only)
+        return Value(real_number(y, f"{where}: the output of {name}", finite=not _modes.ieee), requires_grad=False)
     hint = " (for several outputs use jacobian())" if isinstance(y, (list, tuple)) else ""
     raise TypeError(f"{where}: {name} returned {y!r}; it must return one Value{hint}")
 
@@ -118,8 +117,9 @@ def _scalar_output(f: Callable, xs: list[Value], where: str) -> Value:
 def _output_list(result, f: Callable, kind: type, kind_name: str) -> list:
     outputs = list(result) if isinstance(result, (list, tuple)) else [result]
     for i, y in enumerate(outputs):
-        if isinstance(y, numbers.Real) and not isinstance(y, bool):  # an output that ignores the inputs
-            outputs[i] = kind(float(y)) if kind is forward.Dual else Value(float(y), requires_grad=False)
+        if is_real(y):  # an output that ignores the inputs
+            y = real_number(y, f"jacobian(): output {i}", finite=not _modes.ieee)
+            outputs[i] = kind(y) if kind is forward.Dual else Value(y, requires_grad=False)
         elif not isinstance(y, kind):
             name = getattr(f, "__name__", repr(f))
             raise TypeError(f"jacobian(): {name} returned {y!r} as output {i}; it must return {kind_name} "

@@ -38,6 +38,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
+from ._errors import real_number, shown_value
 from .checking import (ATOL, RTOL, GradcheckResult, _check_function, _check_settings, _compare, _cost_hint,
                        _count, _directions, _finish, _Line, _title, _tolerance)
 
@@ -93,7 +94,9 @@ def _flatten(value, allow_complex: bool = False) -> tuple[str, tuple, list]:
     if value is None or isinstance(value, (bool, str, bytes)):
         raise TypeError(f"{type(value).__name__} {value!r}")
     if isinstance(value, numbers.Real) or (allow_complex and isinstance(value, numbers.Complex)):
-        return "number", (), [float(value) if isinstance(value, numbers.Real) else complex(value)]
+        # float(value), but an int beyond 1.8e308 as +-inf: refused as not finite (_not_finite)
+        return "number", (), [real_number(value, "the number", finite=False) if isinstance(value, numbers.Real)
+                              else complex(value)]
     if hasattr(value, "dtype") and hasattr(value, "shape"):  # a numpy array or numpy scalar
         kind = value.dtype.kind
         if kind not in "fiu" + ("c" if allow_complex else ""):
@@ -137,13 +140,25 @@ def _read_argument(who: str, name: str, value) -> tuple[_Shaped, list[float]]:
         raise ValueError(f"{who}: {name} is empty (shape {shape}); there is nothing to differentiate")
     bad = _first_not_finite(flat)
     if bad is not None:
-        raise ValueError(f"{who}: {shaped.elements()[bad]} = {flat[bad]!r} is not finite; derivatives are checked "
-                         "at finite points")
+        raise ValueError(f"{who}: {shaped.elements()[bad]} {_not_finite(value, shape, bad, flat)}; derivatives are "
+                         "checked at finite points")
     return shaped, flat
 
 
 def _first_not_finite(flat: list) -> int | None:
     return next((i for i, x in enumerate(flat) if not math.isfinite(x)), None)
+
+
+def _not_finite(value, shape: tuple, k: int, flat: list) -> str:
+    """What is wrong with element k of a number, nested list or array (of this shape, flattened to `flat`):
+    "= nan is not finite", or "is an integer of 401 digits, too large for a float"."""
+    element, index, rest = value, [], k
+    for n in reversed(shape):
+        rest, i = divmod(rest, n)
+        index.append(i)
+    for i in reversed(index):
+        element = element[i]
+    return f"is {shown_value(element)}" if isinstance(element, numbers.Integral) else f"= {flat[k]!r} is not finite"
 
 
 def _arguments(who: str, f: Callable, x, names) -> tuple[list[_Shaped], list[float]]:
@@ -199,7 +214,7 @@ def _result(who: str, what: str, value, allow_complex: bool = False) -> tuple[_S
         raise TypeError(f"{prefix}{what} must return a number, a list of numbers or a numpy array; it returned "
                         f"{e}") from None
     if not allow_complex and _first_not_finite(flat) is not None:
-        raise ValueError(f"{prefix}{what} returned a value that is not finite ({value!r})")
+        raise ValueError(f"{prefix}{what} returned a value that is not finite ({shown_value(value)})")
     return _Shaped("y", kind, shape), flat
 
 
@@ -235,7 +250,7 @@ def _derivatives(who: str, what: str, returned, arguments: list[_Shaped], prefix
         bad = _first_not_finite(flat)
         if bad is not None:
             element = _Shaped(f"{what}'s derivative for {shaped.name}", "array", expected).elements()[bad]
-            raise ValueError(f"{who}: {element} = {flat[bad]!r} is not finite")
+            raise ValueError(f"{who}: {element} {_not_finite(part, shape, bad, flat)}")
         flats.append(flat)
     return flats
 

@@ -22,7 +22,8 @@ import os
 import random
 from typing import Callable, Mapping, Sequence
 
-from autograd import Value, linear, zero_grad
+from autograd import Value, _modes, linear, zero_grad
+from autograd._errors import is_real, real_number
 
 from ._files import check_path, read_json, write_atomically
 
@@ -100,8 +101,9 @@ def _as_inputs(xs, numbers_of_inputs: Sequence[int], where: str) -> list[Value]:
     for x, i in zip(xs, numbers_of_inputs):
         if isinstance(x, Value):
             values.append(x)
-        elif isinstance(x, numbers.Real) and not isinstance(x, bool):
-            values.append(Value(float(x), label=f"x{i}", requires_grad=False))
+        elif is_real(x):  # inf and nan allowed inside autograd.ieee_floats() only
+            values.append(Value(real_number(x, f"{where}: input {i}", finite=not _modes.ieee), label=f"x{i}",
+                                requires_grad=False))
         else:
             raise TypeError(f"{where}: input {i} is {x!r}; inputs must be numbers or Values")
     return values
@@ -339,7 +341,7 @@ class MLP:
         if missing or unexpected:
             raise ValueError(f"{where}: state has labels that do not fit this network {self!r}: "
                              f"missing {missing}, unexpected {unexpected!r}")
-        self._set([_number(state[label], f"{where}: state[{label!r}]") for label in labels])
+        self._set([real_number(state[label], f"{where}: state[{label!r}]", error=ValueError) for label in labels])
 
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
@@ -372,7 +374,7 @@ class MLP:
                                  "callable, which cannot be saved; only named activations can "
                                  f"({', '.join(ACTIVATIONS)})")
         for p in self.parameters():
-            _number(p.data, f"MLP.save(): parameter {p.label}")
+            real_number(p.data, f"MLP.save(): parameter {p.label}", error=ValueError)
         architecture = self._architecture()
         content = {"format": _FORMAT, **architecture,
                    "weights": [[[w.data for w in n.w] for n in layer.neurons] for layer in self.layers],
@@ -459,22 +461,10 @@ def _check_numbers(input_numbers, n_inputs: int, where: str) -> list[int]:
     return [_check_count(f"input_numbers[{k}]", i, where) for k, i in enumerate(given)]
 
 
-def _number(x, where: str) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise ValueError(f"{where} is {x!r}, not a number")
-    try:
-        x = float(x)
-    except OverflowError:  # an integer beyond 1.8e308
-        raise ValueError(f"{where} is an integer of {len(str(x))} digits, too large for a float") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{where} is {x!r}; parameters must be finite")
-    return x
-
-
 def _vector(v, where: str) -> list[float]:
     if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__len__"):
         raise ValueError(f"{where} is {v!r}, not a list of numbers")
-    return [_number(x, f"{where}[{i}]") for i, x in enumerate(v)]
+    return [real_number(x, f"{where}[{i}]", error=ValueError) for i, x in enumerate(v)]
 
 
 def _check_weights(weights, biases, where: str) -> tuple[list, list | None]:
@@ -531,7 +521,10 @@ def _read(path, function: str) -> dict:
     if content["bias"] != (content["biases"] is not None):
         raise ValueError(f"{where}: bias is {content['bias']!r} but biases is "
                          f"{'null' if content['biases'] is None else 'given'}")
-    weights, biases = _check_weights(content["weights"], content["biases"], where)
+    try:
+        weights, biases = _check_weights(content["weights"], content["biases"], where)
+    except TypeError as e:  # a weight that is not a number (null, "0.5", [0.6]): in a file, a malformed file
+        raise ValueError(str(e)) from None
     n_inputs, sizes = len(weights[0][0]), [len(w) for w in weights]
     if type(content["n_inputs"]) is not int:
         raise ValueError(f"{where}: n_inputs is {content['n_inputs']!r}, not an integer")

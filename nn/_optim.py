@@ -7,18 +7,15 @@ An optimiser holds a list of parameters (`Value`s). After `loss.backward()` has 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Iterable
 
 from autograd import AutogradError, Value
+from autograd._errors import real_number, shown_value
 
 
 def _check_rate(name: str, x, where: str, upper: float | None = None, positive: bool = False) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise TypeError(f"{where}: {name} must be a finite number, got {x!r} ({type(x).__name__})")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: {name} must be a finite number, got {x!r}")
+    """A rate or coefficient as a float: a finite number >= 0 (> 0 if positive, < upper if given)."""
+    value = real_number(x, f"{where}: {name}", error=ValueError)
     if value < 0 or (positive and value == 0) or (upper is not None and value >= upper):
         bounds = f"{'> 0' if positive else '>= 0'}" + (f" and < {upper}" if upper is not None else "")
         raise ValueError(f"{where}: {name} must be {bounds}, got {x!r}")
@@ -71,15 +68,15 @@ class Optimizer:
         if set(map(type, grads)) == {float}:  # as backward() leaves them
             return grads
         where = f"{type(self).__name__}.step()"
+        gradients = []
         for p in self.params:
             if isinstance(p.grad, Value):
                 raise TypeError(f"{where}: the gradient of {p.label or repr(p)} is a Value "
                                 "(left by backward(create_graph=True)); run backward() without create_graph "
                                 "before a step")
-            if not isinstance(p.grad, numbers.Real) or isinstance(p.grad, bool):
-                raise TypeError(f"{where}: the gradient of {p.label or repr(p)} is {p.grad!r} "
-                                f"({type(p.grad).__name__}), not a number; backward() sets gradients")
-        return [float(g) for g in grads]
+            # One not finite (an int beyond 1.8e308 is inf): _apply names the parameter it would make inf or nan.
+            gradients.append(real_number(p.grad, f"{where}: the gradient of {p.label or repr(p)}", finite=False))
+        return gradients
 
     def _apply(self, new_values: list[float]) -> None:
         """Set every parameter's `.data` to its new value, or none of them if one is not finite."""
@@ -87,7 +84,8 @@ class Optimizer:
             for p, value in zip(self.params, new_values):
                 if not math.isfinite(value):
                     raise AutogradError(f"{type(self).__name__}.step(): parameter {p.label or repr(p)} would "
-                                        f"become {value!r} (its gradient is {p.grad!r}); no parameter was changed")
+                                        f"become {value!r} (its gradient is {shown_value(p.grad)}); no parameter "
+                                        "was changed")
         for p, value in zip(self.params, new_values):
             p.data = value
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import math
 import numbers
 import random
 import sys
@@ -14,7 +13,7 @@ from typing import Callable, Sequence
 import autograd
 from autograd import Value, topological_order
 
-from ._optim import SGD, Optimizer
+from ._optim import SGD, Optimizer, _check_rate
 
 
 class TrainingStalledWarning(UserWarning):
@@ -149,8 +148,7 @@ def _check_arguments(model, inputs, targets, loss_fn, lr, optimizer) -> None:
         raise TypeError(f"train(): loss_fn must be a function loss_fn(outputs, target) -> Value "
                         f"(e.g. nn.functional.mse_half), got {loss_fn!r}")
     if lr is not None:
-        if not isinstance(lr, numbers.Real) or isinstance(lr, bool) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"train(): lr must be a finite number > 0, got {lr!r}")
+        _check_rate("lr", lr, "train()", positive=True)  # as SGD() checks it
         if not callable(getattr(model, "parameters", None)):
             raise TypeError(f"train(): model {model!r} has no parameters() method, which lr needs; give "
                             "optimizer=SGD(parameters, lr) instead")

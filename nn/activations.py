@@ -21,11 +21,10 @@ defines no derivative of its own. Any of these works as an `MLP` activation: `ac
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Sequence
 
 from autograd import Value
+from autograd._errors import real_number
 
 Scalar = Value | float
 
@@ -34,9 +33,7 @@ def _scalar(x, function: str, name: str) -> Value:
     """A Value as itself, a finite number as a constant Value; anything else is an error naming it."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x):
-        return Value(float(x), requires_grad=False)
-    raise TypeError(f"{function}(): {name} must be a finite number or a Value, got {x!r}")
+    return Value(real_number(x, f"{function}(): {name}", error=ValueError, also="a Value"), requires_grad=False)
 
 
 def smooth_max(values: Sequence[Scalar], beta: Scalar = 1.0) -> Value:

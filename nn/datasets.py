@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import random
 
+from autograd._errors import real_number
+
 
 def xor() -> tuple[list[list[float]], list[list[float]]]:
     """The XOR table: the output is 1 when exactly one input is 1. No single neuron can learn it (the two
@@ -20,6 +22,14 @@ def xor() -> tuple[list[list[float]], list[list[float]]]:
     inputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     targets = [[0.0], [1.0], [1.0], [0.0]]
     return inputs, targets
+
+
+def _noise(noise, where: str) -> float:
+    """The standard deviation of the noise as a float: a finite number >= 0."""
+    value = real_number(noise, f"{where}: noise", error=ValueError)
+    if value < 0:
+        raise ValueError(f"{where}: noise must be a finite number >= 0, got {noise!r}")
+    return value
 
 
 def two_moons(n: int = 100, noise: float = 0.1,
@@ -37,8 +47,7 @@ def two_moons(n: int = 100, noise: float = 0.1,
     """
     if not isinstance(n, int) or isinstance(n, bool) or n < 2:
         raise ValueError(f"two_moons(): n must be an integer >= 2, got {n!r}")
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not noise >= 0 or math.isinf(noise):
-        raise ValueError(f"two_moons(): noise must be a finite number >= 0, got {noise!r}")
+    noise = _noise(noise, "two_moons()")
     rng = random.Random(seed)
     n_upper = n // 2
     n_lower = n - n_upper
@@ -104,11 +113,9 @@ def noisy_line(n: int = 40, slope: float = 2.0, intercept: float = -1.0, noise: 
     """
     if not isinstance(n, int) or isinstance(n, bool) or n < 2:
         raise ValueError(f"noisy_line(): n must be an integer >= 2, got {n!r}")
-    for name, value in (("slope", slope), ("intercept", intercept), ("noise", noise)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            raise ValueError(f"noisy_line(): {name} must be a finite number, got {value!r}")
-    if noise < 0:
-        raise ValueError(f"noisy_line(): noise must be >= 0, got {noise!r}")
+    slope = real_number(slope, "noisy_line(): slope", error=ValueError)
+    intercept = real_number(intercept, "noisy_line(): intercept", error=ValueError)
+    noise = _noise(noise, "noisy_line()")
     rng = random.Random(seed)
     xs = [-1.0 + 2.0 * k / (n - 1) for k in range(n)]
     return [[x] for x in xs], [[slope * x + intercept + rng.gauss(0.0, noise)] for x in xs]

@@ -30,6 +30,7 @@ import numbers
 from typing import Sequence, Union
 
 from autograd import Value
+from autograd._errors import real_number
 
 Number = Union[int, float]
 Scalars = Union[Value, Number, Sequence[Union[Value, Number]]]
@@ -51,28 +52,12 @@ def _as_list(xs, function: str, what: str) -> list:
     return xs
 
 
-def _shown(x) -> str:
-    """repr(x), but a huge int by its number of digits (its repr may be thousands of digits, or refused)."""
-    if isinstance(x, numbers.Integral) and not isinstance(x, bool) and abs(int(x)).bit_length() > 160:
-        return f"an int of about {int(abs(int(x)).bit_length() * 0.30103) + 1} digits"
-    return repr(x)
-
-
 def _number(x, function: str, what: str) -> float:
     """A finite plain number (not a bool, not a Value), as a float."""
     if isinstance(x, Value):
         raise TypeError(f"{function}(): {what} = {x!r} must be a plain number (no gradient flows to it); "
                         f"use its .data")
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise TypeError(f"{function}(): {what} = {x!r} must be a number")
-    try:
-        x_float = float(x)
-    except OverflowError:
-        x_float = math.inf
-    if not math.isfinite(x_float):
-        beyond = "" if isinstance(x, float) else " (too large for a float, beyond 1.8e308)"
-        raise ValueError(f"{function}(): {what} = {_shown(x)} is not a finite number{beyond}")
-    return x_float
+    return real_number(x, f"{function}(): {what}", error=ValueError)
 
 
 def _values(xs, function: str, what: str) -> list[Value]:

@@ -179,8 +179,8 @@ def test_the_lectures_limits_of_acon_c_hold_only_when_beta_times_a1_minus_a2_is_
                                                 "Values, got 3.0"),
     (lambda: smooth_max([1.0, "a"], 1.0), TypeError, "smooth_max(): values[1] must be a finite number or a "
                                                       "Value, got 'a'"),
-    (lambda: smooth_max([1.0], float("inf")), TypeError, "smooth_max(): beta must be a finite number or a Value, "
-                                                          "got inf"),
+    (lambda: smooth_max([1.0], float("inf")), ValueError, "smooth_max(): beta must be a finite number or a Value, "
+                                                           "got inf"),
     (lambda: acon_a(None), TypeError, "acon_a(): x must be a finite number or a Value, got None"),
     (lambda: acon_b(1.0, "0.25"), TypeError, "acon_b(): a must be a finite number or a Value, got '0.25'"),
     (lambda: acon_c(1.0, 1.0, True), TypeError, "acon_c(): a2 must be a finite number or a Value, got True"),

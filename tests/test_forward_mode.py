@@ -179,5 +179,8 @@ def test_bad_inputs_get_clear_errors():
         jvp(lambda x, y: x ** y, [-2.0, 1.0], [1.0, 1.0])
     with pytest.raises(AutogradError, match="not a finite number"):
         jvp(lambda x: x * 1e300, [1e10], [1.0])
-    with pytest.raises(TypeError, match="real number"):
+    with pytest.raises(TypeError, match=r"Dual\(\): primal must be a finite number, got '1' \(str\)"):
         Dual("1")
+    with pytest.raises(AutogradError, match=r"Dual\(\): tangent must be a finite number, got a negative integer of "
+                                            "5001 digits, too large for a float"):
+        Dual(1.0, -10 ** 5000)  # more digits than Python will print

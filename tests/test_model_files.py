@@ -68,7 +68,7 @@ def test_a_nan_parameter_is_refused_before_the_file_is_touched(tmp_path):
     path, old_weights = _old_file(tmp_path)
     new = MLP(3, [4, 2], seed=2)
     new.layers[1].neurons[0].w[2].data = float("nan")  # w68: from neuron 6 to neuron 8
-    with pytest.raises(ValueError, match=r"MLP.save\(\): parameter w68 is nan; parameters must be finite"):
+    with pytest.raises(ValueError, match=r"MLP.save\(\): parameter w68 must be a finite number, got nan"):
         new.save(path)
     _assert_intact(path, old_weights)
 

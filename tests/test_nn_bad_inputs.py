@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from autograd import Value
+from autograd import AutogradError, Value
 from nn import MLP, SGD, Adam, Layer, Neuron
 
 
@@ -135,11 +135,14 @@ BAD_INPUTS = [
     ("load_state_dict a label too many", lambda: _load_state(_state(w99=1.0)), ValueError,
      "missing [], unexpected ['w99']"),
     ("load_state_dict NaN", lambda: _load_state(_state(b4=float("nan"))), ValueError,
-     "MLP.load_state_dict(): state['b4'] is nan; parameters must be finite"),
-    ("load_state_dict a string", lambda: _load_state(_state(w13="0.5")), ValueError,
-     "MLP.load_state_dict(): state['w13'] is '0.5', not a number"),
+     "MLP.load_state_dict(): state['b4'] must be a finite number, got nan"),
+    ("load_state_dict a string", lambda: _load_state(_state(w13="0.5")), TypeError,
+     "MLP.load_state_dict(): state['w13'] must be a finite number, got '0.5' (str)"),
     ("load_state_dict a huge integer", lambda: _load_state(_state(w13=10 ** 400)), ValueError,
-     "MLP.load_state_dict(): state['w13'] is an integer of 401 digits, too large for a float"),
+     "MLP.load_state_dict(): state['w13'] must be a finite number, got an integer of 401 digits, too large for a "
+     "float"),
+    ("load_state_dict an integer beyond 4,300 digits", lambda: _load_state(_state(w13=-10 ** 5000)), ValueError,
+     "MLP.load_state_dict(): state['w13'] must be a finite number, got a negative integer of 5001 digits"),
     # optimisers: the cases first
     ("SGD params an int", lambda: SGD(5, 0.1), TypeError,
      "SGD(): params must be a list of Values, e.g. model.parameters() or [w], got 5 (int)"),
@@ -151,13 +154,15 @@ BAD_INPUTS = [
     ("Adam a number among the params", lambda: Adam([Value(1.0), 2.0]), TypeError,
      "Adam(): parameter 1 is 2.0, not a Value"),
     ("SGD.step gradient a string", lambda: _step_with_gradient(lambda ps: SGD(ps, 0.1), "abc"), TypeError,
-     "SGD.step(): the gradient of w is 'abc' (str), not a number"),
+     "SGD.step(): the gradient of w must be a real number, got 'abc' (str)"),
     ("Adam.step gradient None", lambda: _step_with_gradient(Adam, None), TypeError,
-     "Adam.step(): the gradient of w is None (NoneType), not a number"),
+     "Adam.step(): the gradient of w must be a real number, got None (NoneType)"),
     ("SGD.step gradient a bool", lambda: _step_with_gradient(lambda ps: SGD(ps, 0.1), True), TypeError,
-     "SGD.step(): the gradient of w is True (bool), not a number"),
+     "SGD.step(): the gradient of w must be a real number, got True (bool)"),
     ("SGD.step gradient a list", lambda: _step_with_gradient(lambda ps: SGD(ps, 0.1), [1.0]), TypeError,
-     "SGD.step(): the gradient of w is [1.0] (list), not a number"),
+     "SGD.step(): the gradient of w must be a real number, got [1.0] (list)"),
+    ("SGD.step gradient a huge integer", lambda: _step_with_gradient(lambda ps: SGD(ps, 0.1), 10 ** 400),
+     AutogradError, "SGD.step(): parameter w would become -inf (its gradient is an integer of 401 digits"),
     ("SGD lr a string", lambda: SGD([Value(1.0)], lr="0.1"), TypeError,
      "SGD(): lr must be a finite number, got '0.1' (str)"),
     ("SGD lr a bool", lambda: SGD([Value(1.0)], lr=True), TypeError,
@@ -165,6 +170,8 @@ BAD_INPUTS = [
     ("SGD lr None", lambda: SGD([Value(1.0)], lr=None), TypeError, "SGD(): lr must be a finite number, got None"),
     ("SGD lr inf", lambda: SGD([Value(1.0)], lr=float("inf")), ValueError,
      "SGD(): lr must be a finite number, got inf"),
+    ("SGD lr a huge integer", lambda: SGD([Value(1.0)], lr=10 ** 400), ValueError,
+     "SGD(): lr must be a finite number, got an integer of 401 digits, too large for a float"),
     ("SGD momentum a string", lambda: SGD([Value(1.0)], 0.1, momentum="0.9"), TypeError,
      "SGD(): momentum must be a finite number, got '0.9' (str)"),
     ("SGD lr changed to a string", lambda: _step_after_setting(lambda ps: SGD(ps, 0.1), lr="fast"), TypeError,

@@ -211,9 +211,9 @@ def test_from_weights_shape_errors():
         MLP.from_weights([np.ones((3, 2))], [np.ones(2)])
     with pytest.raises(ValueError, match="biases must be None or a list of 2 vectors"):
         MLP.from_weights([np.ones((3, 2)), np.ones((1, 3))], [np.ones(3)])
-    with pytest.raises(ValueError, match=r"weights\[0\]\[0\]\[1\] is nan; parameters must be finite"):
+    with pytest.raises(ValueError, match=r"weights\[0\]\[0\]\[1\] must be a finite number, got nan"):
         MLP.from_weights([[[1.0, float("nan")]]])
-    with pytest.raises(ValueError, match=r"weights\[0\]\[0\]\[0\] is '1', not a number"):
+    with pytest.raises(TypeError, match=r"weights\[0\]\[0\]\[0\] must be a finite number, got '1' \(str\)"):
         MLP.from_weights([[["1"]]])
     with pytest.raises(ValueError, match="weights must be a non-empty list of matrices"):
         MLP.from_weights([])
@@ -316,10 +316,13 @@ MALFORMED = {
     "ragged row": (_changed(weights=[[[0.1, 0.2], [0.3]], [[0.5, 0.6]]]), r"row 1 has 1 entries; expected 2"),
     "layers do not chain": (_changed(weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6, 0.7]]]),
                             r"weights\[1\] .*row 0 has 3 entries; expected 2"),
-    "NaN": (_changed(weights=[[[0.1, float("nan")], [0.3, 0.4]], [[0.5, 0.6]]]), r"\[0\]\[1\] is nan"),
-    "Infinity": (_changed(biases=[[0.7, float("inf")], [0.9]]), r"biases\[0\]\[1\] is inf"),
-    "string number": (_changed(biases=[[0.7, "0.8"], [0.9]]), r"biases\[0\]\[1\] is '0.8', not a number"),
-    "boolean number": (_changed(weights=[[[0.1, True], [0.3, 0.4]], [[0.5, 0.6]]]), r"is True, not a number"),
+    "NaN": (_changed(weights=[[[0.1, float("nan")], [0.3, 0.4]], [[0.5, 0.6]]]),
+            r"\[0\]\[1\] must be a finite number, got nan"),
+    "Infinity": (_changed(biases=[[0.7, float("inf")], [0.9]]), r"biases\[0\]\[1\] must be a finite number, got inf"),
+    "string number": (_changed(biases=[[0.7, "0.8"], [0.9]]),
+                      r"biases\[0\]\[1\] must be a finite number, got '0.8' \(str\)"),
+    "boolean number": (_changed(weights=[[[0.1, True], [0.3, 0.4]], [[0.5, 0.6]]]),
+                       r"weights\[0\]\[0\]\[1\] must be a finite number, got True \(bool\)"),
     "weights not a list": (_changed(weights={"a": 1}), "weights must be a non-empty list"),
     "bias count": (_changed(biases=[[0.7, 0.8, 0.1], [0.9]]), r"biases\[0\] has 3 entries; layer 0 has 2"),
     "bias flag": (_changed(bias=False), "bias is False but biases is given"),

@@ -314,11 +314,12 @@ class _NoParameters:
     ({"inputs": [], "targets": []}, ValueError, "train(): 0 inputs and 0 targets"),
     ({"loss_fn": "mse"}, TypeError, "train(): loss_fn must be a function loss_fn(outputs, target) -> Value "
                                     "(e.g. nn.functional.mse_half), got 'mse'"),
-    ({"lr": -0.1}, ValueError, "train(): lr must be a finite number > 0, got -0.1"),
-    ({"lr": 0}, ValueError, "train(): lr must be a finite number > 0, got 0"),
-    ({"lr": float("nan")}, ValueError, "train(): lr must be a finite number > 0, got nan"),
-    ({"lr": "0.1"}, ValueError, "train(): lr must be a finite number > 0, got '0.1'"),
-    ({"lr": True}, ValueError, "train(): lr must be a finite number > 0, got True"),
+    ({"lr": -0.1}, ValueError, "train(): lr must be > 0, got -0.1"),
+    ({"lr": 0}, ValueError, "train(): lr must be > 0, got 0"),
+    ({"lr": float("nan")}, ValueError, "train(): lr must be a finite number, got nan"),
+    ({"lr": 10 ** 400}, ValueError, "train(): lr must be a finite number, got an integer of 401 digits"),
+    ({"lr": "0.1"}, TypeError, "train(): lr must be a finite number, got '0.1' (str)"),
+    ({"lr": True}, TypeError, "train(): lr must be a finite number, got True (bool)"),
     ({"lr": None, "optimizer": "sgd"}, TypeError, "train(): optimizer must be an nn optimiser (SGD, Adam), "
                                                   "got 'sgd'"),
     ({"epochs": 2.5}, ValueError, "train(): epochs must be an integer >= 0, got 2.5"),
@@ -347,6 +348,8 @@ def test_noisy_line_is_the_line_plus_seeded_noise():
     rng = random.Random(3)
     assert [t[0] for t in targets] == [2.0 * x - 1.0 + rng.gauss(0.0, 0.5) for x in [-1.0, -0.5, 0.0, 0.5, 1.0]]
     assert datasets.noisy_line(noise=0.0)[1] == [[2.0 * x[0] - 1.0] for x in datasets.noisy_line()[0]]
-    for bad in [{"n": 1}, {"n": 2.5}, {"noise": -1.0}, {"slope": float("nan")}, {"intercept": "1"}]:
+    for bad in [{"n": 1}, {"n": 2.5}, {"noise": -1.0}, {"slope": float("nan")}, {"intercept": 10 ** 400}]:
         with pytest.raises(ValueError, match=r"noisy_line\(\): "):
             datasets.noisy_line(**bad)
+    with pytest.raises(TypeError, match=r"noisy_line\(\): intercept must be a finite number, got '1' \(str\)"):
+        datasets.noisy_line(intercept="1")

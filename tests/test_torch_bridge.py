@@ -167,7 +167,7 @@ REFUSED_FROM_TORCH = {
     "bias in some layers": (_sequential(L(2, 3), L(3, 1, bias=False)), ValueError,
                             "module 1 .* has no bias unlike the layers before it"),
     "NaN weight": (lambda: _with_nan(torch.nn.Sequential(L(2, 1))), ValueError,
-                   r"weights\[0\]\[0\]\[1\] is nan; parameters must be finite"),
+                   r"weights\[0\]\[0\]\[1\] must be a finite number, got nan"),
 }
 
 

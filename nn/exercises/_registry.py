@@ -7,6 +7,8 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from autograd._errors import is_real, real_number
+
 Answer = Any  # a number, a sequence of numbers (nested: a matrix), a word, or a function
 
 
@@ -114,8 +116,8 @@ def _numbers(value: Answer) -> list[float] | None:
         value = value.data
     if hasattr(value, "tolist"):  # a numpy array or number
         value = value.tolist()
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return [float(value)]
+    if is_real(value):  # an int beyond 1.8e308 as +-inf, which matches no expected number
+        return [real_number(value, "the answer", finite=False)]
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         return None
     flat: list[float] = []
