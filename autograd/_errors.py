@@ -221,7 +221,7 @@ def bad_operand(op: str, x: Any, node) -> NoReturn:
     """A number operand of `op` (with the node `node`, if any) that is not finite, or too large for a float."""
     with_node = f" (with {describe(node)})" if node is not None and hasattr(node, "label") else ""
     if isinstance(x, int):
-        raise AutogradError(f"{op}: an operand (int of {len(str(x))} digits{with_node}) too large for "
+        raise AutogradError(f"{op}: an operand (int of {decimal_digits(x)} digits{with_node}) too large for "
                             f"a float: its magnitude exceeds 1.8e308{where()}")
     raise AutogradError(f"{op}: the operand {x!r}{with_node} is not a finite number; values must "
                         f"be finite (autograd.ieee_floats() allows inf and nan){where()}")
@@ -306,22 +306,13 @@ def check_user_node(node, parents: Any, local_grads: Any, op: Any, label: Any,
     if len(local_grads) != len(parents):
         raise ValueError(f"Value(op={op!r}, label={label!r}): {len(parents)} parents but "
                          f"{len(local_grads)} local_grads; give one local derivative per parent")
-    for g in local_grads:
-        if isinstance(g, Node):
-            continue
-        if not isinstance(g, numbers.Real) or isinstance(g, bool):
-            raise TypeError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be a number or "
-                            "a Value")
-        try:
-            finite = math.isfinite(g)
-        except OverflowError:  # an int beyond 1.8e308
-            finite = False
-        if not finite and not _modes.ieee:
-            raise ValueError(f"Value(op={op!r}, label={label!r}): local derivative {g!r} must be finite")
+    numeric = tuple(g.data if isinstance(g, Node) else
+                    real_number(g, f"Value(op={op!r}, label={label!r}): local derivative local_grads[{i}]",
+                                finite=not _modes.ieee, error=ValueError, also="a Value")
+                    for i, g in enumerate(local_grads))
     if all(isinstance(g, Node) for g in local_grads):
         symbolic = tuple(local_grads)
         op = _op(op, no_forward, lambda *args: symbolic, "a custom operation with Value local derivatives")
-    numeric = tuple(g.data if isinstance(g, Node) else float(g) for g in local_grads)
     from_parents = any(p.requires_grad for p in parents)
     if requires_grad and not from_parents:
         raise ValueError(f"Value(op={op!r}, label={label!r}): requires_grad=True, but none of its parents "

@@ -250,9 +250,14 @@ def test_operand_too_large_for_a_float(call):
     raises_naming(lambda: call(Value(2.0)), AutogradError, "too large for a float", "int")
 
 
-def test_custom_op_huge_integer_local_grad():
-    raises_naming(lambda: Value(3.0, parents=(Value(1.0),), local_grads=(10 ** 400,), op="myop"),
-                  ValueError, "myop", "must be finite")
+@pytest.mark.parametrize("digits", [401, 5001])  # beyond 4,300 digits Python refuses str() of an int
+def test_custom_op_huge_integer_local_grad(digits):
+    raises_naming(lambda: Value(3.0, parents=(Value(1.0),), local_grads=(10 ** (digits - 1),), op="myop"),
+                  ValueError, "myop", "local_grads[0] must be a finite number", f"integer of {digits} digits")
+
+
+def test_operand_of_5001_digits_is_named_by_its_digits():
+    raises_naming(lambda: Value(2.0) + 10 ** 5000, AutogradError, "int of 5001 digits", "too large for a float")
 
 
 def test_custom_op_non_finite_data():
