@@ -156,21 +156,25 @@ SILU = _op("silu", lambda x, b: x * _sigmoid(b * x), lambda x, b, out: _silu_der
 MISH = _op("mish", lambda x: x * math.tanh(_softplus(x)),
            lambda x, out: _mish_derivative(x, tanh(softplus(x))),
            "x tanh(softplus(x)); derivative t + x sigmoid(x) (1 - t^2) with t = tanh(softplus(x))")
-LINEAR = _op("linear", lambda *args: linear_forward(args), lambda *args: linear_derivative(args[:-1]),
+LINEAR = _op("linear", lambda *args: linear_forward(*_linear_parts(args)),
+             lambda *args: linear_derivative(*_linear_parts(args[:-1])),
              "sum_i w_i x_i (+ b): a neuron's weighted input z (lecture note eq 40)")
 
 
-# LINEAR's rule on a sequence of its inputs (`linear()` calls these with its list of floats directly).
+# LINEAR's rule on the lists of weights and inputs (`linear()` calls these with its two lists of floats).
 
-def linear_forward(args):  # args = (w_1..w_n, x_1..x_n) or (w_1..w_n, x_1..x_n, b)
+def linear_forward(ws, xs, b=None):  # z = sum_i w_i x_i (+ b)
+    z = sum(map(operator.mul, ws, xs))
+    return z if b is None else z + b
+
+
+def linear_derivative(ws, xs, b=None):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1; a tuple
+    return (*xs, *ws) if b is None else (*xs, *ws, 1.0)
+
+
+def _linear_parts(args):  # the operands in their order (w_1..w_n, x_1..x_n[, b]) -> (ws, xs, b or None)
     n = len(args) // 2
-    z = sum(map(operator.mul, args[:n], args[n:2 * n]))
-    return z + args[-1] if len(args) % 2 else z
-
-
-def linear_derivative(args):  # d z/d w_i = x_i, d z/d x_i = w_i, d z/d b = 1; a tuple
-    n = len(args) // 2
-    return (*args[n:2 * n], *args[:n], 1.0) if len(args) % 2 else (*args[n:2 * n], *args[:n])
+    return args[:n], args[n:2 * n], args[-1] if len(args) % 2 else None
 
 
 def _tanh_derivative(x, t):

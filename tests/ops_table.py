@@ -94,7 +94,9 @@ OPS: list[OpCase] = [
            lambda x: (1.0 if x > 0 else math.exp(x),), (NONZERO,), lambda x: _torch().nn.functional.elu(x)),
     OpCase("elu_value_alpha", lambda x, a: x.elu(a), lambda x, a: x if x > 0 else a * math.expm1(x),
            lambda x, a: (1.0, 0.0) if x > 0 else (a * math.exp(x), math.expm1(x)), (NONZERO, ((0.2, 2.0),)),
-           lambda x, a: _torch().where(x > 0, x, a * _torch().expm1(x))),
+           # (expm1 of min(x, 0): torch.where passes 0 * inf = nan from the branch it does not take into
+           # second derivatives where exp(x) overflows, x > 709; PyTorch's documented where-gradient trap)
+           lambda x, a: _torch().where(x > 0, x, a * _torch().expm1(_torch().clamp(x, max=0.0)))),
     OpCase("softplus", lambda x: x.softplus(), _sp, lambda x: (_sig(x),), (ANY,),
            lambda x: _torch().nn.functional.softplus(x)),
     OpCase("silu", lambda x: x.silu(), lambda x: x * _sig(x),
