@@ -483,7 +483,7 @@ def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand 
     # (The table's LINEAR rule called on two lists of floats, not on the operands unpacked into arguments,
     # nor on one list that it slices; the first parent, usually a weight, asked before all others: linear()
     # of 16 inputs 3.4 us, against 3.9 with one list and 4.3 unpacked, of 2 inputs 1.9 against 2.3, timeit.)
-    ws = [w.data for w in weights]  # type: ignore[union-attr]  (all Values by now)
+    ws = [w.data for w in weights]  # type: ignore[union-attr]  # all Values by now
     xs = [x.data for x in inputs]  # type: ignore[union-attr]
     b = None if bias is None else bias.data  # type: ignore[union-attr]
     out = linear_forward(ws, xs, b)
