@@ -42,3 +42,8 @@ def test_gc_layouts_counts_tracked_objects_per_node():
     # with parents in slots (the engine's is the second) leave the node alone.
     assert {k: round(float(v)) for k, v in tracked.items()} == {
         "tuples": 2, "parents in slots": 1, "both in slots": 1}, out
+
+
+def test_chain_rule_forms_agree():
+    out = run("chain_rule_forms.py", "--nodes", "3000", "--repeats", "2")
+    assert re.search(r"one_line: [\d.]+ us/node", out) and re.search(r"unrolled / one line: [\d.]+", out), out
