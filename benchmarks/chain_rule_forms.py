@@ -5,8 +5,8 @@
 Builds the benchmark's random graph (`bench_engine.make_program`) once, takes its topological order, and times
 the chain-rule pass alone (garbage collector off, best of the repeats) in two forms:
 
-- one line: `for parent, local_grad in zip(parents, node.local_grads): parent._grad += local_grad * g`, as
-  `autograd.engine.backpropagate` writes it;
+- one line: `for parent, local_grad in zip(parents, node.local_grads): parent._grad += local_grad * node._grad`,
+  the loop of `autograd.engine.backpropagate`;
 - unrolled: the first and the second parent slot written out, with the loop only for nodes of more parents.
 
 Both must give the same gradients (checked). The engine keeps the one line; this script says what that costs.
@@ -25,25 +25,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from bench_engine import build, make_program  # noqa: E402
 
 from autograd import Value, topological_order  # noqa: E402
+from autograd.engine import _run_hooks  # noqa: E402
+
+
+def _start(order: list, root: Value) -> None:
+    """What both forms do first, as `backpropagate` does: every gradient 0, the root's 1."""
+    for node in order:
+        node._grad = 0.0
+    root._grad = 1.0
 
 
 def one_line(order: list, root: Value) -> None:
+    """The loop of `autograd.engine.backpropagate` (without its create_graph branch)."""
+    _start(order, root)
     for node in order:
-        node._grad = 0.0
-    root._grad = 1.0
-    for node in order:
-        g = node._grad
+        if node._hooks:
+            _run_hooks(node)
         parents = node._second if node._first is None else (node._first, node._second)
         for parent, local_grad in zip(parents, node.local_grads):
             if parent.requires_grad:
-                parent._grad += local_grad * g
+                parent._grad += local_grad * node._grad
 
 
 def unrolled(order: list, root: Value) -> None:
+    _start(order, root)
     for node in order:
-        node._grad = 0.0
-    root._grad = 1.0
-    for node in order:
+        if node._hooks:
+            _run_hooks(node)
         g = node._grad
         first = node._first
         if first is None:  # a leaf, or an operation of more than two operands
